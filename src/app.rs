@@ -1,0 +1,113 @@
+//! Builds the service from its configuration: opens the store, builds the index, loads the
+//! sample data if the database is empty, and serves the router. `main` and the integration
+//! tests start the server through the same [`start`].
+
+use crate::config::{HttpConfig, ServeConfig};
+use crate::domain::Reference;
+use crate::places::Places;
+use crate::sample::{self, SAMPLE_ACTOR, SampleError};
+use crate::store::{self, StoreError};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub places: Arc<Places>,
+    pub config: Arc<HttpConfig>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("database: {0}")]
+    Store(#[from] StoreError),
+    #[error("sample data: {0}")]
+    Sample(#[from] SampleError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+}
+
+/// Opens the database (creating and migrating it as needed) and builds the index.
+pub async fn open_places(database: &str, load_sample: bool) -> Result<Arc<Places>, StartError> {
+    let store = store::open(database).await?;
+    store.migrate().await?;
+    let reference = Arc::new(Reference::builtin());
+    store.sync_reference(&reference).await?;
+    let places = Places::open(store, reference.clone()).await?;
+    if load_sample && places.read().is_empty() {
+        let fields = sample::sample_places(&reference)?;
+        let created = places.create(fields, SAMPLE_ACTOR).await?;
+        tracing::info!(places = created.len(), "loaded the sample Nabari data into an empty database");
+    }
+    Ok(Arc::new(places))
+}
+
+/// A running server.
+pub struct Server {
+    pub addr: SocketAddr,
+    pub places: Arc<Places>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    /// Stops accepting connections, finishes the requests under way, and returns.
+    pub async fn stop(mut self) -> std::io::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.task.await.unwrap_or_else(|e| Err(std::io::Error::other(e)))
+    }
+
+    /// Serves until the process is asked to stop (Ctrl-C or SIGTERM).
+    pub async fn run_until_signal(self) -> std::io::Result<()> {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        self.stop().await
+    }
+}
+
+/// Opens everything and starts serving on `config.listen` (port 0 picks a free port).
+pub async fn start(config: ServeConfig) -> Result<Server, StartError> {
+    let places = open_places(&config.database, config.load_sample).await?;
+    let state = AppState { places: places.clone(), config: Arc::new(config.http) };
+    let router = crate::http::router(state);
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| StartError::Listen { addr: config.listen, source })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: config.listen, source })?;
+    let (tx, rx) = oneshot::channel();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await
+    });
+    tracing::info!(%addr, "serving");
+    Ok(Server { addr, places, shutdown: Some(tx), task })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,105 @@
+//! The `tsunagari` command line. Every flag can also come from a `TSUNAGARI_…` environment
+//! variable, so the same binary runs from a shell, a systemd unit or a container.
+
+use crate::app;
+use crate::config::{HttpConfig, ServeConfig, TileLayer};
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tsunagari",
+    version,
+    about = "Tsunagari Map (つながりマップ): a community resource map for social prescribing",
+    long_about = "Tsunagari Map (つながりマップ) makes a community's resources visible: places to go \
+                  (通いの場, サロン, 子ども食堂, まちの保健室 …) on a public map, a search for link \
+                  workers, and tools for staff. It serves OGC API – Features under /api."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the map and the API. Creates and migrates the database if needed, and loads the
+    /// sample Nabari data into an empty database unless --no-sample is given.
+    Serve(ServeArgs),
+    /// Create the database or bring its schema up to date, then exit.
+    Migrate(DatabaseArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DatabaseArgs {
+    /// The database: sqlite://FILE (created if missing).
+    #[arg(long, env = "TSUNAGARI_DATABASE", default_value = "sqlite://tsunagari.db")]
+    pub database: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "TSUNAGARI_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+
+    /// Do not load the sample Nabari data into an empty database.
+    #[arg(long, env = "TSUNAGARI_NO_SAMPLE")]
+    pub no_sample: bool,
+
+    /// The URL clients reach the service at (e.g. https://map.example.jp), used in API links.
+    /// Default: built from each request's Host header.
+    #[arg(long, env = "TSUNAGARI_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Base-map tile URL template ({z}/{x}/{y}); default 地理院タイル (GSI standard map).
+    #[arg(long, env = "TSUNAGARI_TILE_URL", requires = "tile_attribution")]
+    pub tile_url: Option<String>,
+
+    /// Attribution text shown for --tile-url.
+    #[arg(long, env = "TSUNAGARI_TILE_ATTRIBUTION")]
+    pub tile_attribution: Option<String>,
+}
+
+impl ServeArgs {
+    pub fn into_config(self) -> anyhow::Result<ServeConfig> {
+        let mut http = HttpConfig { public_url: self.public_url, ..HttpConfig::default() };
+        if let (Some(url), Some(attribution)) = (self.tile_url, self.tile_attribution) {
+            let layer = TileLayer {
+                name: attribution.clone(),
+                url,
+                attribution,
+                attribution_url: String::new(),
+            };
+            anyhow::ensure!(
+                layer.origin().is_some(),
+                "--tile-url must be an http(s) URL template such as https://tiles.example.jp/{{z}}/{{x}}/{{y}}.png"
+            );
+            http.tile_layers.insert(0, layer);
+        }
+        Ok(ServeConfig {
+            listen: self.listen,
+            database: self.db.database,
+            load_sample: !self.no_sample,
+            http,
+        })
+    }
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => {
+            let server = app::start(args.into_config()?).await?;
+            println!("Tsunagari Map is serving at http://{}/ (API: http://{}/api)", server.addr, server.addr);
+            server.run_until_signal().await?;
+        }
+        Command::Migrate(args) => {
+            let store = crate::store::open(&args.database).await?;
+            store.migrate().await?;
+            println!("database {} is up to date", args.database);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,79 @@
+//! One typed configuration for the server, filled from command-line flags and environment
+//! variables (see `cli`).
+
+use std::net::SocketAddr;
+
+/// A base-map layer the web pages offer.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TileLayer {
+    pub name: String,
+    /// URL template with `{z}`, `{x}`, `{y}`.
+    pub url: String,
+    pub attribution: String,
+    pub attribution_url: String,
+}
+
+impl TileLayer {
+    /// 地理院タイル (標準地図), the default base map; its terms require this attribution.
+    pub fn gsi() -> Self {
+        Self {
+            name: "地理院タイル".into(),
+            url: "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png".into(),
+            attribution: "地理院タイル".into(),
+            attribution_url: "https://maps.gsi.go.jp/development/ichiran.html".into(),
+        }
+    }
+
+    pub fn openstreetmap() -> Self {
+        Self {
+            name: "OpenStreetMap".into(),
+            url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
+            attribution: "© OpenStreetMap contributors".into(),
+            attribution_url: "https://www.openstreetmap.org/copyright".into(),
+        }
+    }
+
+    /// `scheme://host[:port]` of the template, for the Content-Security-Policy.
+    pub fn origin(&self) -> Option<String> {
+        let (scheme, rest) = self.url.split_once("://")?;
+        let host = rest.split('/').next()?;
+        let ok = matches!(scheme, "http" | "https")
+            && !host.is_empty()
+            && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]{}".contains(c));
+        ok.then(|| format!("{scheme}://{host}"))
+    }
+}
+
+/// What the HTTP layer needs to know.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    /// The URL clients reach the service at (`https://map.example.jp`), for absolute links.
+    /// Without it, links are built from the request's `Host` header over plain HTTP.
+    pub public_url: Option<String>,
+    pub tile_layers: Vec<TileLayer>,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self { public_url: None, tile_layers: vec![TileLayer::gsi(), TileLayer::openstreetmap()] }
+    }
+}
+
+impl HttpConfig {
+    pub fn tile_origins(&self) -> Vec<String> {
+        let mut origins: Vec<String> = self.tile_layers.iter().filter_map(TileLayer::origin).collect();
+        origins.dedup();
+        // Subdomain templates such as https://{s}.tile… become a wildcard source.
+        origins.iter().map(|o| o.replace("{s}", "*")).collect()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub listen: SocketAddr,
+    /// `sqlite://FILE`.
+    pub database: String,
+    /// Load the sample Nabari data into an empty database.
+    pub load_sample: bool,
+    pub http: HttpConfig,
+}

@@ -1,0 +1,43 @@
+//! The HTTP edge: thin handlers that parse requests into domain types, ask the index or the
+//! write path, and encode the answer. One module per resource.
+
+mod access_log;
+pub mod links;
+pub mod error;
+mod headers;
+mod ogc;
+mod openapi;
+mod places;
+pub mod query;
+mod reference;
+
+use crate::app::AppState;
+use axum::Router;
+use axum::routing::get;
+pub use error::ApiError;
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/api", get(ogc::landing))
+        .route("/api/", get(ogc::landing))
+        .route("/api/conformance", get(ogc::conformance))
+        .route("/api/collections", get(ogc::collections))
+        .route("/api/collections/places", get(ogc::places_collection))
+        .route("/api/collections/places/items", get(places::items))
+        .route("/api/collections/places/items/{id}", get(places::item))
+        .route("/api/categories", get(reference::categories))
+        .route("/api/areas", get(reference::areas))
+        .route("/api/openapi.json", get(openapi::document))
+        .layer(axum::middleware::from_fn(headers::allow_any_origin_on_reads));
+    Router::new()
+        .merge(api)
+        .route("/healthz", get(reference::healthz))
+        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
+        .fallback(|| async { ApiError::not_found("no such resource") })
+        .route_layer(axum::middleware::from_fn(access_log::log))
+        .layer(axum::middleware::map_response_with_state(
+            headers::SecurityHeaders::new(&state.config),
+            headers::add_security_headers,
+        ))
+        .with_state(state)
+}

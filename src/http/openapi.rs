@@ -1,0 +1,236 @@
+//! `/api/openapi.json`: the OpenAPI document, generated from the handlers, their parameter
+//! table and the response types.
+//!
+//! utoipa writes OpenAPI 3.1; clients of OGC API – Features (and the `oas30` conformance
+//! class) expect 3.0, so the document is rewritten into 3.0 form once, at first request:
+//! `type: [T, "null"]` and `oneOf [null, X]` become `nullable: true`.
+
+use super::error::Problem;
+use super::links::{Link, OPENAPI_JSON};
+use super::query::ParamKind;
+use crate::index::PublicProperties;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+use std::sync::OnceLock;
+use utoipa::OpenApi;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type};
+use utoipa::openapi::RefOr;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Tsunagari Map つながりマップ API",
+        description = "Community resources for social prescribing (社会的処方), as OGC API – Features.",
+        license(name = "MIT OR Apache-2.0"),
+    ),
+    paths(
+        super::ogc::landing,
+        super::ogc::conformance,
+        super::ogc::collections,
+        super::ogc::places_collection,
+        super::places::items,
+        super::places::item,
+        super::reference::categories,
+        super::reference::areas,
+        super::reference::healthz,
+    ),
+    components(schemas(Problem, Link, FeatureCollectionDoc, FeatureDoc, PointDoc)),
+)]
+struct ApiDoc;
+
+/// A GeoJSON Point (described for the document; features are encoded by `index::feature`).
+#[derive(Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct PointDoc {
+    #[serde(rename = "type")]
+    #[schema(example = "Point")]
+    kind: String,
+    /// `[longitude, latitude]`, WGS84.
+    coordinates: Vec<f64>,
+}
+
+/// A place as a GeoJSON Feature.
+#[derive(Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct FeatureDoc {
+    #[serde(rename = "type")]
+    #[schema(example = "Feature")]
+    kind: String,
+    /// The place's id, a UUID.
+    id: String,
+    geometry: PointDoc,
+    properties: PublicProperties<'static>,
+    links: Option<Vec<Link>>,
+}
+
+/// A page of places.
+#[derive(Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct FeatureCollectionDoc {
+    #[serde(rename = "type")]
+    #[schema(example = "FeatureCollection")]
+    kind: String,
+    #[serde(rename = "numberMatched")]
+    number_matched: u64,
+    #[serde(rename = "numberReturned")]
+    number_returned: u64,
+    #[serde(rename = "timeStamp")]
+    time_stamp: String,
+    links: Vec<Link>,
+    features: Vec<FeatureDoc>,
+}
+
+/// The schema of one query parameter.
+pub fn param_schema(kind: ParamKind) -> RefOr<Schema> {
+    let schema: Schema = match kind {
+        ParamKind::Integer { minimum, maximum, default } => ObjectBuilder::new()
+            .schema_type(SchemaType::new(Type::Integer))
+            .minimum(Some(minimum as f64))
+            .maximum(maximum.map(|m| m as f64))
+            .default(default.map(Value::from))
+            .into(),
+        ParamKind::Number { minimum, maximum } => ObjectBuilder::new()
+            .schema_type(SchemaType::new(Type::Number))
+            .exclusive_minimum(Some(minimum))
+            .maximum(Some(maximum))
+            .into(),
+        ParamKind::NumberList { min_items, max_items } => ArrayBuilder::new()
+            .items(ObjectBuilder::new().schema_type(SchemaType::new(Type::Number)))
+            .min_items(Some(min_items))
+            .max_items(Some(max_items))
+            .into(),
+        ParamKind::StringList => ArrayBuilder::new()
+            .items(ObjectBuilder::new().schema_type(SchemaType::new(Type::String)))
+            .into(),
+        ParamKind::String => ObjectBuilder::new().schema_type(SchemaType::new(Type::String)).into(),
+        ParamKind::Enum(values) => ObjectBuilder::new()
+            .schema_type(SchemaType::new(Type::String))
+            .enum_values(Some(values.iter().copied()))
+            .into(),
+    };
+    RefOr::T(schema)
+}
+
+/// The document as served: OpenAPI 3.0.3.
+pub fn document_json() -> &'static str {
+    static DOC: OnceLock<String> = OnceLock::new();
+    DOC.get_or_init(|| {
+        let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the document serialises");
+        downgrade_to_3_0(&mut doc);
+        doc.to_string()
+    })
+}
+
+pub async fn document() -> Response {
+    let mut response = document_json().into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(OPENAPI_JSON));
+    response
+}
+
+/// Rewrites the 3.1 constructs utoipa emits into their 3.0 equivalents.
+fn downgrade_to_3_0(doc: &mut Value) {
+    doc["openapi"] = json!("3.0.3");
+    rewrite(doc);
+}
+
+fn rewrite(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            nullable_type(map);
+            nullable_one_of(map);
+            if let Some(Value::Array(examples)) = map.remove("examples")
+                && let Some(first) = examples.into_iter().next()
+            {
+                map.insert("example".into(), first);
+            }
+            if let Some(minimum) = map.get("exclusiveMinimum").and_then(Value::as_f64) {
+                map.insert("minimum".into(), json!(minimum));
+                map.insert("exclusiveMinimum".into(), json!(true));
+            }
+            map.values_mut().for_each(rewrite);
+        }
+        Value::Array(items) => items.iter_mut().for_each(rewrite),
+        _ => {}
+    }
+}
+
+/// `"type": ["string", "null"]` → `"type": "string", "nullable": true`.
+fn nullable_type(map: &mut Map<String, Value>) {
+    if let Some(Value::Array(types)) = map.get("type") {
+        let nullable = types.iter().any(|t| t == "null");
+        let rest: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
+        map.insert("type".into(), rest.into_iter().next().unwrap_or(json!("object")));
+        if nullable {
+            map.insert("nullable".into(), json!(true));
+        }
+    }
+}
+
+/// `"oneOf": [{"type": "null"}, X]` → `X` with `nullable: true` (via `allOf` for a `$ref`).
+fn nullable_one_of(map: &mut Map<String, Value>) {
+    for key in ["oneOf", "anyOf"] {
+        let Some(Value::Array(options)) = map.get(key) else { continue };
+        if !options.iter().any(|o| o.get("type") == Some(&json!("null"))) {
+            continue;
+        }
+        let rest: Vec<Value> =
+            options.iter().filter(|o| o.get("type") != Some(&json!("null"))).cloned().collect();
+        map.remove(key);
+        map.insert("nullable".into(), json!(true));
+        match <[Value; 1]>::try_from(rest) {
+            Ok([only]) if only.get("$ref").is_some() => {
+                map.insert("allOf".into(), json!([only]));
+            }
+            Ok([Value::Object(only)]) => {
+                for (k, v) in only {
+                    map.entry(k).or_insert(v);
+                }
+            }
+            Ok([other]) => {
+                map.insert("allOf".into(), json!([other]));
+            }
+            Err(rest) => {
+                map.insert(key.into(), Value::Array(rest));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn walk<'a>(v: &'a Value, out: &mut Vec<&'a Value>) {
+        out.push(v);
+        match v {
+            Value::Object(m) => m.values().for_each(|c| walk(c, out)),
+            Value::Array(a) => a.iter().for_each(|c| walk(c, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn document_is_openapi_3_0_without_3_1_constructs() {
+        let doc: Value = serde_json::from_str(document_json()).unwrap();
+        assert_eq!(doc["openapi"], "3.0.3");
+        let mut all = Vec::new();
+        walk(&doc, &mut all);
+        for v in all {
+            if let Some(t) = v.get("type") {
+                assert!(t.is_string() || !v.is_object() || t.is_object(), "type array left: {v}");
+                assert_ne!(t, "null", "null type left: {v}");
+            }
+            assert!(v.get("examples").is_none_or(|e| !e.is_array()) || v.get("in").is_some());
+        }
+        let items = &doc["paths"]["/api/collections/places/items"]["get"]["parameters"];
+        let names: Vec<&str> = items.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+        for p in super::super::query::ITEM_PARAMS {
+            assert!(names.contains(&p.name), "{} undocumented", p.name);
+        }
+        let limit = items.as_array().unwrap().iter().find(|p| p["name"] == "limit").unwrap();
+        assert_eq!(limit["schema"]["default"], 100);
+        assert_eq!(limit["schema"]["maximum"], 10000.0);
+    }
+}

@@ -1,0 +1,352 @@
+//! The read side: every query is answered from memory, never from the database.
+//!
+//! The index holds every place (drafts and archived ones too, for staff) in a slot that never
+//! changes, an R-tree of unit vectors for space, a normalised text key per place for search,
+//! and each place's GeoJSON already encoded. It is built from the store at start-up and
+//! updated by the write path (`crate::places`) right after each commit.
+
+mod feature;
+mod spatial;
+
+pub use feature::{PreparedFeature, PublicProperties};
+
+use crate::domain::location::chord_squared;
+use crate::domain::{BBox, LonLat, Place, Radius, Reference, Status, text};
+use rstar::{AABB, RTree};
+use spatial::SpherePoint;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// One place in the index.
+#[derive(Debug)]
+pub struct Entry {
+    pub place: Place,
+    pub feature: PreparedFeature,
+    category: u16,
+    area: Option<u16>,
+    search_key: String,
+}
+
+/// Which places a query wants, besides where they are.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    /// Category indexes (see [`Reference::category_index`]); empty means every category.
+    pub categories: Vec<u16>,
+    /// Area indexes; empty means every area.
+    pub areas: Vec<u16>,
+    /// Normalised terms that must all occur in the place's text.
+    pub terms: Vec<String>,
+    pub statuses: Vec<Status>,
+}
+
+impl Filter {
+    /// What a resident may see: published places, nothing else narrowed.
+    pub fn published() -> Self {
+        Self { categories: vec![], areas: vec![], terms: vec![], statuses: vec![Status::Published] }
+    }
+
+    fn only_status(&self) -> bool {
+        self.categories.is_empty() && self.areas.is_empty() && self.terms.is_empty()
+    }
+}
+
+/// Near a point, optionally within a radius; results are sorted nearest first.
+#[derive(Debug, Clone, Copy)]
+pub struct Near {
+    pub point: LonLat,
+    pub radius: Option<Radius>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlaceQuery {
+    pub bbox: Option<BBox>,
+    pub near: Option<Near>,
+    pub filter: Filter,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+/// One result: the slot of the place and, for `near` queries, its distance in metres.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    pub slot: u32,
+    pub distance_m: Option<f64>,
+}
+
+/// One page of results, and how many matched in all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub matched: usize,
+    pub hits: Vec<Hit>,
+}
+
+pub struct PlaceIndex {
+    reference: Arc<Reference>,
+    entries: Vec<Entry>,
+    by_id: HashMap<Uuid, u32>,
+    tree: RTree<SpherePoint>,
+    status_counts: [usize; 3],
+}
+
+impl PlaceIndex {
+    /// Builds the index from every stored place, in registration order.
+    pub fn build(reference: Arc<Reference>, places: Vec<Place>) -> Self {
+        let mut index = Self {
+            reference,
+            entries: Vec::with_capacity(places.len()),
+            by_id: HashMap::with_capacity(places.len()),
+            tree: RTree::new(),
+            status_counts: [0; 3],
+        };
+        let mut points = Vec::with_capacity(places.len());
+        for place in places {
+            let slot = index.push(place);
+            points.push(index.sphere_point(slot));
+        }
+        index.tree = RTree::bulk_load(points);
+        index
+    }
+
+    /// Adds a new place or replaces the current version of a known one.
+    pub fn upsert(&mut self, place: Place) {
+        match self.by_id.get(&place.id).copied() {
+            Some(slot) => {
+                let old = self.sphere_point(slot);
+                self.status_counts[status_slot(self.entries[slot as usize].place.fields.status)] -= 1;
+                let entry = self.make_entry(place);
+                self.status_counts[status_slot(entry.place.fields.status)] += 1;
+                self.entries[slot as usize] = entry;
+                let new = self.sphere_point(slot);
+                if old != new {
+                    self.tree.remove(&old);
+                    self.tree.insert(new);
+                }
+            }
+            None => {
+                let slot = self.push(place);
+                self.tree.insert(self.sphere_point(slot));
+            }
+        }
+    }
+
+    fn push(&mut self, place: Place) -> u32 {
+        let slot = u32::try_from(self.entries.len()).expect("fewer than 4 billion places");
+        self.by_id.insert(place.id, slot);
+        let entry = self.make_entry(place);
+        self.status_counts[status_slot(entry.place.fields.status)] += 1;
+        self.entries.push(entry);
+        slot
+    }
+
+    fn make_entry(&self, place: Place) -> Entry {
+        let r = &self.reference;
+        let f = &place.fields;
+        let category = r.category_index(&f.category).expect("validated category");
+        let area = f.area.as_deref().and_then(|a| r.area_index(a));
+        // Every text a resident might search for, each normalised, kept apart by a character
+        // that normalised queries never contain so that no match spans two fields.
+        let mut parts: Vec<&str> = vec![&f.name];
+        parts.extend(f.name_kana.as_deref());
+        parts.extend(f.tags.iter().map(String::as_str));
+        parts.extend(f.description.as_deref());
+        parts.extend(f.address.as_deref());
+        parts.extend(f.schedule_note.as_deref());
+        parts.extend(f.audience.iter().map(String::as_str));
+        parts.push(&r.category(category).name_ja);
+        if let Some(a) = area {
+            parts.push(&r.area(a).name_ja);
+        }
+        let search_key = parts.iter().map(|p| text::normalize(p)).collect::<Vec<_>>().join("\u{1}");
+        Entry { feature: PreparedFeature::new(&place), place, category, area, search_key }
+    }
+
+    fn sphere_point(&self, slot: u32) -> SpherePoint {
+        SpherePoint { xyz: self.entries[slot as usize].place.fields.location.unit_vector(), slot }
+    }
+
+    pub fn reference(&self) -> &Reference {
+        &self.reference
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn entry(&self, slot: u32) -> &Entry {
+        &self.entries[slot as usize]
+    }
+
+    pub fn get(&self, id: &Uuid) -> Option<&Entry> {
+        self.by_id.get(id).map(|&slot| self.entry(slot))
+    }
+
+    pub fn count_with_status(&self, status: Status) -> usize {
+        self.status_counts[status_slot(status)]
+    }
+
+    /// Every entry in registration order.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter()
+    }
+
+    pub fn matches(&self, entry: &Entry, filter: &Filter) -> bool {
+        filter.statuses.contains(&entry.place.fields.status)
+            && (filter.categories.is_empty() || filter.categories.contains(&entry.category))
+            && (filter.areas.is_empty() || entry.area.is_some_and(|a| filter.areas.contains(&a)))
+            && filter.terms.iter().all(|t| entry.search_key.contains(t.as_str()))
+    }
+
+    /// Answers a query: the page `offset..offset + limit` and the number matched in all.
+    ///
+    /// With `near`, results are in great-circle order (ties by registration order) and carry
+    /// their distance; otherwise they are in registration order, which never changes, so
+    /// paging through a result visits each place exactly once.
+    pub fn query(&self, q: &PlaceQuery) -> Page {
+        let keep = |slot: u32| {
+            let e = self.entry(slot);
+            self.matches(e, &q.filter) && q.bbox.is_none_or(|b| b.contains(e.place.fields.location))
+        };
+        match q.near {
+            Some(near) => self.query_near(near, q, keep),
+            None => {
+                let mut slots: Vec<u32> = match q.bbox {
+                    Some(bbox) => {
+                        let (lo, hi) = bbox.unit_vector_envelope();
+                        let mut s: Vec<u32> = self
+                            .tree
+                            .locate_in_envelope(AABB::from_corners(lo, hi))
+                            .map(|p| p.slot)
+                            .filter(|&s| keep(s))
+                            .collect();
+                        s.sort_unstable();
+                        s
+                    }
+                    None if q.filter.only_status() && q.filter.statuses.len() == 1 => {
+                        // Common case of an unfiltered list: count without scanning.
+                        let status = q.filter.statuses[0];
+                        let matched = self.count_with_status(status);
+                        let hits = (0..self.entries.len() as u32)
+                            .filter(|&s| self.entry(s).place.fields.status == status)
+                            .skip(q.offset)
+                            .take(q.limit)
+                            .map(|slot| Hit { slot, distance_m: None })
+                            .collect();
+                        return Page { matched, hits };
+                    }
+                    None => (0..self.entries.len() as u32).filter(|&s| keep(s)).collect(),
+                };
+                let matched = slots.len();
+                let start = q.offset.min(matched);
+                let end = start.saturating_add(q.limit).min(matched);
+                slots.truncate(end);
+                let hits = slots[start..].iter().map(|&slot| Hit { slot, distance_m: None }).collect();
+                Page { matched, hits }
+            }
+        }
+    }
+
+    fn query_near(&self, near: Near, q: &PlaceQuery, keep: impl Fn(u32) -> bool) -> Page {
+        let centre = near.point;
+        let xyz = centre.unit_vector();
+        let distance = |slot: u32| self.entry(slot).place.fields.location.distance_m(centre);
+        let wanted = q.offset.saturating_add(q.limit);
+        let mut found: Vec<(f64, u32)>;
+        let matched;
+        match near.radius {
+            Some(radius) => {
+                // The tree prunes by chord length; membership is decided by the haversine
+                // distance itself, so a point on the edge is in or out exactly as a brute-force
+                // haversine scan says. The slack only widens the candidates.
+                let r = radius.metres();
+                let chord2 = chord_squared(r) * (1.0 + 1e-9) + 1e-18;
+                found = self
+                    .tree
+                    .locate_within_distance(xyz, chord2)
+                    .map(|p| p.slot)
+                    .filter(|&s| keep(s))
+                    .map(|s| (distance(s), s))
+                    .filter(|&(d, _)| d <= r)
+                    .collect();
+                matched = found.len();
+            }
+            None => {
+                // Walk outwards until `wanted` matches are found, then on past every candidate
+                // whose chord is within rounding of the last one, so that haversine order
+                // decides near-ties rather than the tree's.
+                found = Vec::with_capacity(wanted.min(1024));
+                let mut last_chord2 = None;
+                for (p, chord2) in self.tree.nearest_neighbor_iter_with_distance_2(xyz) {
+                    if let Some(limit) = last_chord2
+                        && chord2 > limit
+                    {
+                        break;
+                    }
+                    if keep(p.slot) {
+                        found.push((distance(p.slot), p.slot));
+                        if found.len() == wanted && last_chord2.is_none() {
+                            last_chord2 = Some(chord2 * (1.0 + 1e-9) + 1e-18);
+                        }
+                    }
+                }
+                matched = if q.bbox.is_none() && q.filter.only_status() {
+                    q.filter.statuses.iter().map(|&s| self.count_with_status(s)).sum()
+                } else {
+                    (0..self.entries.len() as u32).filter(|&s| keep(s)).count()
+                };
+            }
+        }
+        let by_distance = |a: &(f64, u32), b: &(f64, u32)| -> Ordering {
+            a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
+        };
+        if wanted < found.len() {
+            found.select_nth_unstable_by(wanted, by_distance);
+            found.truncate(wanted);
+        }
+        found.sort_unstable_by(by_distance);
+        let hits = found
+            .into_iter()
+            .skip(q.offset)
+            .map(|(d, slot)| Hit { slot, distance_m: Some(d) })
+            .collect();
+        Page { matched, hits }
+    }
+
+    /// The smallest box holding every place with one of `statuses`.
+    pub fn extent(&self, statuses: &[Status]) -> Option<BBox> {
+        let mut points = self
+            .entries
+            .iter()
+            .filter(|e| statuses.contains(&e.place.fields.status))
+            .map(|e| e.place.fields.location);
+        let first = points.next()?;
+        let start = BBox::new(first, first).expect("a point is a box");
+        Some(points.fold(start, BBox::extend))
+    }
+
+    /// How many places with one of `statuses` each category and each area holds.
+    pub fn counts(&self, statuses: &[Status]) -> (Vec<usize>, Vec<usize>) {
+        let mut by_category = vec![0; self.reference.categories().len()];
+        let mut by_area = vec![0; self.reference.areas().len()];
+        for e in self.entries.iter().filter(|e| statuses.contains(&e.place.fields.status)) {
+            by_category[usize::from(e.category)] += 1;
+            if let Some(a) = e.area {
+                by_area[usize::from(a)] += 1;
+            }
+        }
+        (by_category, by_area)
+    }
+}
+
+fn status_slot(status: Status) -> usize {
+    match status {
+        Status::Draft => 0,
+        Status::Published => 1,
+        Status::Archived => 2,
+    }
+}

@@ -1,0 +1,3 @@
+//! Reading and writing places in the formats other systems use.
+
+pub mod geojson;
