@@ -27,6 +27,22 @@ pub enum Command {
     Serve(ServeArgs),
     /// Create the database or bring its schema up to date, then exit.
     Migrate(DatabaseArgs),
+    /// Import places from a GeoJSON FeatureCollection: every feature is checked first, and
+    /// either all are imported or none (each error is listed with its feature number).
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A GeoJSON FeatureCollection of Points whose properties use the place field names.
+    pub file: std::path::PathBuf,
+
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+
+    /// Check every feature and report, but import nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -100,6 +116,37 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             store.migrate().await?;
             println!("database {} is up to date", args.database);
         }
+        Command::Import(args) => import(args).await?,
     }
+    Ok(())
+}
+
+async fn import(args: ImportArgs) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let places = app::open_places(&args.db.database, false).await?;
+    let reference = places.read().reference().clone();
+    let inputs = crate::interchange::geojson::read_feature_collection(&text)?;
+    let mut valid = Vec::with_capacity(inputs.len());
+    let mut failed = 0;
+    for (i, input) in inputs.into_iter().enumerate() {
+        match input.validate(&reference) {
+            Ok(fields) => valid.push(fields),
+            Err(errors) => {
+                failed += 1;
+                for e in errors {
+                    eprintln!("feature {}: {e}", i + 1);
+                }
+            }
+        }
+    }
+    anyhow::ensure!(failed == 0, "{failed} features have errors; nothing was imported");
+    if args.dry_run {
+        println!("{} places are valid; nothing imported (--dry-run)", valid.len());
+        return Ok(());
+    }
+    let created = places.create(valid, "import").await?;
+    println!("imported {} places", created.len());
     Ok(())
 }

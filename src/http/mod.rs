@@ -7,6 +7,7 @@ pub mod error;
 mod headers;
 mod ogc;
 mod openapi;
+mod pages;
 mod places;
 pub mod query;
 mod reference;
@@ -28,10 +29,15 @@ pub fn router(state: AppState) -> Router {
         .route("/api/categories", get(reference::categories))
         .route("/api/areas", get(reference::areas))
         .route("/api/openapi.json", get(openapi::document))
+        .route("/api/map-config", get(pages::map_config))
         .layer(axum::middleware::from_fn(headers::allow_any_origin_on_reads));
     Router::new()
         .merge(api)
         .route("/healthz", get(reference::healthz))
+        .route("/", get(pages::index))
+        .route("/{dir}/{*path}", get(pages::web_asset))
+        .route("/vendor/leaflet/{*path}", get(pages::leaflet))
+        .route("/vendor/markercluster/{*path}", get(pages::markercluster))
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .fallback(|| async { ApiError::not_found("no such resource") })
         .route_layer(axum::middleware::from_fn(access_log::log))

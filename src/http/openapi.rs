@@ -35,6 +35,7 @@ use utoipa::openapi::RefOr;
         super::reference::categories,
         super::reference::areas,
         super::reference::healthz,
+        super::pages::map_config,
     ),
     components(schemas(Problem, Link, FeatureCollectionDoc, FeatureDoc, PointDoc)),
 )]
