@@ -27,7 +27,10 @@ pub enum StartError {
     #[error("sample data: {0}")]
     Sample(#[from] SampleError),
     #[error("cannot listen on {addr}: {source}")]
-    Listen { addr: SocketAddr, source: std::io::Error },
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 /// Opens the database (creating and migrating it as needed) and builds the index.
@@ -40,7 +43,10 @@ pub async fn open_places(database: &str, load_sample: bool) -> Result<Arc<Places
     if load_sample && places.read().is_empty() {
         let fields = sample::sample_places(&reference)?;
         let created = places.create(fields, SAMPLE_ACTOR).await?;
-        tracing::info!(places = created.len(), "loaded the sample Nabari data into an empty database");
+        tracing::info!(
+            places = created.len(),
+            "loaded the sample Nabari data into an empty database"
+        );
     }
     Ok(Arc::new(places))
 }
@@ -59,7 +65,9 @@ impl Server {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        self.task.await.unwrap_or_else(|e| Err(std::io::Error::other(e)))
+        self.task
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e)))
     }
 
     /// Serves until the process is asked to stop (Ctrl-C or SIGTERM).
@@ -73,12 +81,21 @@ impl Server {
 /// Opens everything and starts serving on `config.listen` (port 0 picks a free port).
 pub async fn start(config: ServeConfig) -> Result<Server, StartError> {
     let places = open_places(&config.database, config.load_sample).await?;
-    let state = AppState { places: places.clone(), config: Arc::new(config.http) };
+    let state = AppState {
+        places: places.clone(),
+        config: Arc::new(config.http),
+    };
     let router = crate::http::router(state);
     let listener = TcpListener::bind(config.listen)
         .await
-        .map_err(|source| StartError::Listen { addr: config.listen, source })?;
-    let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: config.listen, source })?;
+        .map_err(|source| StartError::Listen {
+            addr: config.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Listen {
+        addr: config.listen,
+        source,
+    })?;
     let (tx, rx) = oneshot::channel();
     let task = tokio::spawn(async move {
         axum::serve(listener, router)
@@ -88,7 +105,12 @@ pub async fn start(config: ServeConfig) -> Result<Server, StartError> {
             .await
     });
     tracing::info!(%addr, "serving");
-    Ok(Server { addr, places, shutdown: Some(tx), task })
+    Ok(Server {
+        addr,
+        places,
+        shutdown: Some(tx),
+        task,
+    })
 }
 
 async fn shutdown_signal() {

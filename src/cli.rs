@@ -48,7 +48,11 @@ pub struct ImportArgs {
 #[derive(Debug, Args)]
 pub struct DatabaseArgs {
     /// The database: sqlite://FILE (created if missing).
-    #[arg(long, env = "TSUNAGARI_DATABASE", default_value = "sqlite://tsunagari.db")]
+    #[arg(
+        long,
+        env = "TSUNAGARI_DATABASE",
+        default_value = "sqlite://tsunagari.db"
+    )]
     pub database: String,
 }
 
@@ -81,7 +85,10 @@ pub struct ServeArgs {
 
 impl ServeArgs {
     pub fn into_config(self) -> anyhow::Result<ServeConfig> {
-        let mut http = HttpConfig { public_url: self.public_url, ..HttpConfig::default() };
+        let mut http = HttpConfig {
+            public_url: self.public_url,
+            ..HttpConfig::default()
+        };
         if let (Some(url), Some(attribution)) = (self.tile_url, self.tile_attribution) {
             let layer = TileLayer {
                 name: attribution.clone(),
@@ -108,7 +115,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => {
             let server = app::start(args.into_config()?).await?;
-            println!("Tsunagari Map is serving at http://{}/ (API: http://{}/api)", server.addr, server.addr);
+            println!(
+                "Tsunagari Map is serving at http://{}/ (API: http://{}/api)",
+                server.addr, server.addr
+            );
             server.run_until_signal().await?;
         }
         Command::Migrate(args) => {
@@ -141,9 +151,15 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
             }
         }
     }
-    anyhow::ensure!(failed == 0, "{failed} features have errors; nothing was imported");
+    anyhow::ensure!(
+        failed == 0,
+        "{failed} features have errors; nothing was imported"
+    );
     if args.dry_run {
-        println!("{} places are valid; nothing imported (--dry-run)", valid.len());
+        println!(
+            "{} places are valid; nothing imported (--dry-run)",
+            valid.len()
+        );
         return Ok(());
     }
     let created = places.create(valid, "import").await?;

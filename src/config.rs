@@ -39,7 +39,9 @@ impl TileLayer {
         let host = rest.split('/').next()?;
         let ok = matches!(scheme, "http" | "https")
             && !host.is_empty()
-            && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]{}".contains(c));
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]{}".contains(c));
         ok.then(|| format!("{scheme}://{host}"))
     }
 }
@@ -55,13 +57,20 @@ pub struct HttpConfig {
 
 impl Default for HttpConfig {
     fn default() -> Self {
-        Self { public_url: None, tile_layers: vec![TileLayer::gsi(), TileLayer::openstreetmap()] }
+        Self {
+            public_url: None,
+            tile_layers: vec![TileLayer::gsi(), TileLayer::openstreetmap()],
+        }
     }
 }
 
 impl HttpConfig {
     pub fn tile_origins(&self) -> Vec<String> {
-        let mut origins: Vec<String> = self.tile_layers.iter().filter_map(TileLayer::origin).collect();
+        let mut origins: Vec<String> = self
+            .tile_layers
+            .iter()
+            .filter_map(TileLayer::origin)
+            .collect();
         origins.dedup();
         // Subdomain templates such as https://{s}.tile… become a wildcard source.
         origins.iter().map(|o| o.replace("{s}", "*")).collect()

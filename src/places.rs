@@ -20,10 +20,17 @@ pub struct Places {
 
 impl Places {
     /// Reads every place from the store and builds the index.
-    pub async fn open(store: Arc<dyn Store>, reference: Arc<Reference>) -> Result<Self, StoreError> {
+    pub async fn open(
+        store: Arc<dyn Store>,
+        reference: Arc<Reference>,
+    ) -> Result<Self, StoreError> {
         let places = store.load_places().await?;
         let index = PlaceIndex::build(reference, places);
-        Ok(Self { store, index: RwLock::new(index), writer: tokio::sync::Mutex::new(()) })
+        Ok(Self {
+            store,
+            index: RwLock::new(index),
+            writer: tokio::sync::Mutex::new(()),
+        })
     }
 
     /// The index, for reading. Hold the guard only while building one response.
@@ -36,7 +43,11 @@ impl Places {
     }
 
     /// Creates places, all or none, as version 1 with fresh ids.
-    pub async fn create(&self, fields: Vec<PlaceFields>, actor: &str) -> Result<Vec<Place>, StoreError> {
+    pub async fn create(
+        &self,
+        fields: Vec<PlaceFields>,
+        actor: &str,
+    ) -> Result<Vec<Place>, StoreError> {
         let _writer = self.writer.lock().await;
         let now = now();
         let places: Vec<Place> = fields
@@ -66,16 +77,32 @@ impl Places {
         fields: PlaceFields,
         actor: &str,
     ) -> Result<Place, StoreError> {
-        let change = if fields.status == Status::Archived { Change::Archive } else { Change::Update };
-        self.change(id, expected_version, actor, change, |_| fields).await
+        let change = if fields.status == Status::Archived {
+            Change::Archive
+        } else {
+            Change::Update
+        };
+        self.change(id, expected_version, actor, change, |_| fields)
+            .await
     }
 
     /// Archives a place: it leaves every public view but is kept, with its history.
-    pub async fn archive(&self, id: Uuid, expected_version: i64, actor: &str) -> Result<Place, StoreError> {
-        self.change(id, expected_version, actor, Change::Archive, |mut fields| {
-            fields.status = Status::Archived;
-            fields
-        })
+    pub async fn archive(
+        &self,
+        id: Uuid,
+        expected_version: i64,
+        actor: &str,
+    ) -> Result<Place, StoreError> {
+        self.change(
+            id,
+            expected_version,
+            actor,
+            Change::Archive,
+            |mut fields| {
+                fields.status = Status::Archived;
+                fields
+            },
+        )
         .await
     }
 
@@ -88,9 +115,16 @@ impl Places {
         edit: impl FnOnce(PlaceFields) -> PlaceFields,
     ) -> Result<Place, StoreError> {
         let _writer = self.writer.lock().await;
-        let current = self.read().get(&id).map(|e| e.place.clone()).ok_or(StoreError::NotFound(id))?;
+        let current = self
+            .read()
+            .get(&id)
+            .map(|e| e.place.clone())
+            .ok_or(StoreError::NotFound(id))?;
         if current.version != expected_version {
-            return Err(StoreError::VersionConflict { id, expected: expected_version });
+            return Err(StoreError::VersionConflict {
+                id,
+                expected: expected_version,
+            });
         }
         let place = Place {
             version: current.version + 1,
@@ -111,5 +145,7 @@ impl Places {
 
 /// Now, to the second: timestamps in the API and the store read like `2026-11-24T09:30:00Z`.
 fn now() -> OffsetDateTime {
-    OffsetDateTime::now_utc().replace_nanosecond(0).expect("0 is a valid nanosecond")
+    OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .expect("0 is a valid nanosecond")
 }

@@ -15,7 +15,10 @@ pub enum SampleError {
     #[error(transparent)]
     GeoJson(#[from] GeoJsonError),
     #[error("sample feature {index}: {errors:?}")]
-    Invalid { index: usize, errors: Vec<FieldError> },
+    Invalid {
+        index: usize,
+        errors: Vec<FieldError>,
+    },
 }
 
 /// The sample places, validated like any other input.
@@ -26,7 +29,9 @@ pub fn sample_places(reference: &Reference) -> Result<Vec<PlaceFields>, SampleEr
         .map(|(index, input): (usize, PlaceInput)| {
             let mut input = input;
             input.sample = true;
-            input.validate(reference).map_err(|errors| SampleError::Invalid { index, errors })
+            input
+                .validate(reference)
+                .map_err(|errors| SampleError::Invalid { index, errors })
         })
         .collect()
 }

@@ -60,7 +60,10 @@ impl LonLat {
 
     /// Great-circle distance in metres.
     pub fn distance_m(self, other: LonLat) -> f64 {
-        Haversine.distance(Point::new(self.lon, self.lat), Point::new(other.lon, other.lat))
+        Haversine.distance(
+            Point::new(self.lon, self.lat),
+            Point::new(other.lon, other.lat),
+        )
     }
 
     /// The point as a unit vector in 3-D space. Euclidean (chord) distance between unit vectors
@@ -127,8 +130,14 @@ impl BBox {
     /// The smallest box of points: grows this box to hold `p`.
     pub fn extend(self, p: LonLat) -> Self {
         Self {
-            min: LonLat { lon: self.min.lon.min(p.lon), lat: self.min.lat.min(p.lat) },
-            max: LonLat { lon: self.max.lon.max(p.lon), lat: self.max.lat.max(p.lat) },
+            min: LonLat {
+                lon: self.min.lon.min(p.lon),
+                lat: self.min.lat.min(p.lat),
+            },
+            max: LonLat {
+                lon: self.max.lon.max(p.lon),
+                lat: self.max.lat.max(p.lat),
+            },
         }
     }
 
@@ -229,7 +238,13 @@ mod tests {
         for (a, b, c, d) in boxes {
             let bbox = BBox::new(LonLat::new(a, b).unwrap(), LonLat::new(c, d).unwrap()).unwrap();
             let (lo, hi) = bbox.unit_vector_envelope();
-            for (lon, lat) in [(a, b), (c, d), (a, d), (c, b), ((a + c) / 2.0, (b + d) / 2.0)] {
+            for (lon, lat) in [
+                (a, b),
+                (c, d),
+                (a, d),
+                (c, b),
+                ((a + c) / 2.0, (b + d) / 2.0),
+            ] {
                 let v = LonLat::new(lon, lat).unwrap().unit_vector();
                 for i in 0..3 {
                     assert!(lo[i] <= v[i] && v[i] <= hi[i], "{lon},{lat} axis {i}");

@@ -20,7 +20,11 @@ const MAX_LIST_ITEM_CHARS: usize = 40;
 /// Where places may lie: Japan, from Okinotorishima to Cape Soya, Yonaguni to Minamitorishima.
 /// A point outside is almost always swapped or foreign coordinates.
 pub fn service_area() -> BBox {
-    BBox::new(LonLat::new(122.0, 20.0).unwrap(), LonLat::new(154.0, 46.0).unwrap()).unwrap()
+    BBox::new(
+        LonLat::new(122.0, 20.0).unwrap(),
+        LonLat::new(154.0, 46.0).unwrap(),
+    )
+    .unwrap()
 }
 
 /// Who can see a place: residents see only `Published`.
@@ -94,7 +98,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Self { field: field.into(), reason: reason.into() }
+        Self {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
 }
 
@@ -179,7 +186,9 @@ impl PlaceInput {
     /// Checks every rule and returns the clean fields, or every broken rule at once.
     pub fn validate(self, reference: &Reference) -> Result<PlaceFields, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut check = Checker { errors: &mut errors };
+        let mut check = Checker {
+            errors: &mut errors,
+        };
 
         let name = check.text("name", self.name, MAX_NAME_CHARS, false);
         if name.is_none() && !check.has("name") {
@@ -231,8 +240,12 @@ impl PlaceInput {
             },
         };
         let schedule = check.text("schedule", self.schedule, MAX_SHORT_TEXT_CHARS, false);
-        let schedule_note =
-            check.text("schedule_note", self.schedule_note, MAX_SHORT_TEXT_CHARS, true);
+        let schedule_note = check.text(
+            "schedule_note",
+            self.schedule_note,
+            MAX_SHORT_TEXT_CHARS,
+            true,
+        );
         let phone = check.text("phone", self.phone, 40, false);
         if let Some(p) = &phone
             && !p.chars().all(|c| c.is_ascii_digit() || "+-() ".contains(c))
@@ -253,8 +266,12 @@ impl PlaceInput {
         }
         let cost = check.text("cost", self.cost, MAX_SHORT_TEXT_CHARS, false);
         let audience = check.list("audience", self.audience);
-        let accessibility =
-            check.text("accessibility", self.accessibility, MAX_SHORT_TEXT_CHARS, true);
+        let accessibility = check.text(
+            "accessibility",
+            self.accessibility,
+            MAX_SHORT_TEXT_CHARS,
+            true,
+        );
         let source = match self.source.as_deref() {
             None | Some("") => Some(Source::Staff),
             Some(s) => Source::parse(s).or_else(|| {
@@ -329,7 +346,13 @@ impl Checker<'_> {
     }
 
     /// Trims, turns empty into `None`, and checks length and control characters.
-    fn text(&mut self, field: &str, value: Option<String>, max: usize, multiline: bool) -> Option<String> {
+    fn text(
+        &mut self,
+        field: &str,
+        value: Option<String>,
+        max: usize,
+        multiline: bool,
+    ) -> Option<String> {
         let value = value?;
         let value = value.trim();
         if value.is_empty() {
@@ -339,7 +362,10 @@ impl Checker<'_> {
             self.fail(field, format!("is longer than {max} characters"));
             return None;
         }
-        if value.chars().any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t'))) {
+        if value
+            .chars()
+            .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t')))
+        {
             self.fail(field, "contains control characters");
             return None;
         }
@@ -415,7 +441,15 @@ mod tests {
         };
         let errors = bad.validate(&Reference::builtin()).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        for f in ["name", "category", "geometry", "url", "email", "description", "status"] {
+        for f in [
+            "name",
+            "category",
+            "geometry",
+            "url",
+            "email",
+            "description",
+            "status",
+        ] {
             assert!(fields.contains(&f), "{f} not reported in {errors:?}");
         }
     }

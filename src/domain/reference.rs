@@ -42,7 +42,10 @@ pub struct Reference {
 #[derive(Debug, thiserror::Error)]
 pub enum ReferenceError {
     #[error("reference data file {file} is malformed: {source}")]
-    Malformed { file: &'static str, source: serde_json::Error },
+    Malformed {
+        file: &'static str,
+        source: serde_json::Error,
+    },
     #[error("reference data has a duplicate code {0:?}")]
     Duplicate(String),
 }
@@ -58,17 +61,28 @@ impl Reference {
     }
 
     pub fn from_json(categories: &str, areas: &str) -> Result<Self, ReferenceError> {
-        let categories: Vec<Category> = serde_json::from_str(categories)
-            .map_err(|source| ReferenceError::Malformed { file: "categories.json", source })?;
-        let areas: Vec<Area> = serde_json::from_str(areas)
-            .map_err(|source| ReferenceError::Malformed { file: "areas.json", source })?;
+        let categories: Vec<Category> =
+            serde_json::from_str(categories).map_err(|source| ReferenceError::Malformed {
+                file: "categories.json",
+                source,
+            })?;
+        let areas: Vec<Area> =
+            serde_json::from_str(areas).map_err(|source| ReferenceError::Malformed {
+                file: "areas.json",
+                source,
+            })?;
         Self::new(categories, areas)
     }
 
     pub fn new(categories: Vec<Category>, areas: Vec<Area>) -> Result<Self, ReferenceError> {
         let category_by_code = index_codes(categories.iter().map(|c| c.code.as_str()))?;
         let area_by_code = index_codes(areas.iter().map(|a| a.code.as_str()))?;
-        Ok(Self { categories, areas, category_by_code, area_by_code })
+        Ok(Self {
+            categories,
+            areas,
+            category_by_code,
+            area_by_code,
+        })
     }
 
     pub fn categories(&self) -> &[Category] {
@@ -98,7 +112,9 @@ impl Reference {
     }
 }
 
-fn index_codes<'a>(codes: impl Iterator<Item = &'a str>) -> Result<HashMap<String, u16>, ReferenceError> {
+fn index_codes<'a>(
+    codes: impl Iterator<Item = &'a str>,
+) -> Result<HashMap<String, u16>, ReferenceError> {
     let mut map = HashMap::new();
     for (i, code) in codes.enumerate() {
         let i = u16::try_from(i).expect("fewer than 65536 reference entries");
@@ -117,18 +133,34 @@ mod tests {
     fn builtin_reference_data_is_complete() {
         let r = Reference::builtin();
         for code in [
-            "kayoinoba", "salon", "volunteer", "kodomo_shokudo", "machi_hokenshitsu", "ibasho",
-            "exercise", "learning", "consultation", "work",
+            "kayoinoba",
+            "salon",
+            "volunteer",
+            "kodomo_shokudo",
+            "machi_hokenshitsu",
+            "ibasho",
+            "exercise",
+            "learning",
+            "consultation",
+            "work",
         ] {
             assert!(r.category_index(code).is_some(), "category {code} missing");
         }
         assert!(r.areas().len() >= 10);
         for c in r.categories() {
-            assert!(c.color.len() == 7 && c.color.starts_with('#'), "{}", c.color);
+            assert!(
+                c.color.len() == 7 && c.color.starts_with('#'),
+                "{}",
+                c.color
+            );
         }
         for a in r.areas() {
             let [lon, lat] = a.centroid;
-            assert!((136.0..136.25).contains(&lon) && (34.5..34.75).contains(&lat), "{}", a.code);
+            assert!(
+                (136.0..136.25).contains(&lon) && (34.5..34.75).contains(&lat),
+                "{}",
+                a.code
+            );
         }
     }
 }

@@ -20,15 +20,26 @@ impl SecurityHeaders {
              frame-ancestors 'none'; form-action 'self'",
             tiles = config.tile_origins().join(" ")
         );
-        Self { csp: HeaderValue::from_str(&csp).expect("tile origins are validated ASCII") }
+        Self {
+            csp: HeaderValue::from_str(&csp).expect("tile origins are validated ASCII"),
+        }
     }
 }
 
-pub async fn add_security_headers(State(h): State<SecurityHeaders>, mut response: Response) -> Response {
+pub async fn add_security_headers(
+    State(h): State<SecurityHeaders>,
+    mut response: Response,
+) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_SECURITY_POLICY, h.csp.clone());
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         HeaderName::from_static("permissions-policy"),
@@ -42,9 +53,10 @@ pub async fn allow_any_origin_on_reads(request: Request, next: Next) -> Response
     let is_read = matches!(*request.method(), Method::GET | Method::HEAD);
     let mut response = next.run(request).await;
     if is_read {
-        response
-            .headers_mut()
-            .insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+        response.headers_mut().insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
     }
     response
 }

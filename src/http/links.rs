@@ -24,7 +24,12 @@ pub struct Link {
 
 impl Link {
     pub fn new(href: String, rel: &str, media_type: &str, title: Option<&str>) -> Self {
-        Self { href, rel: rel.into(), media_type: media_type.into(), title: title.map(Into::into) }
+        Self {
+            href,
+            rel: rel.into(),
+            media_type: media_type.into(),
+            title: title.map(Into::into),
+        }
     }
 }
 
@@ -35,7 +40,10 @@ pub struct BaseUrl(pub String);
 impl FromRequestParts<AppState> for BaseUrl {
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(url) = &state.config.public_url {
             return Ok(Self(url.trim_end_matches('/').to_owned()));
         }
@@ -43,7 +51,11 @@ impl FromRequestParts<AppState> for BaseUrl {
             .headers
             .get(header::HOST)
             .and_then(|h| h.to_str().ok())
-            .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
+            .filter(|h| {
+                !h.is_empty()
+                    && h.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+            })
             .unwrap_or("localhost");
         Ok(Self(format!("http://{host}")))
     }

@@ -2,9 +2,9 @@
 //! write path, and encode the answer. One module per resource.
 
 mod access_log;
-pub mod links;
 pub mod error;
 mod headers;
+pub mod links;
 mod ogc;
 mod openapi;
 mod pages;
@@ -30,7 +30,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/areas", get(reference::areas))
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/map-config", get(pages::map_config))
-        .layer(axum::middleware::from_fn(headers::allow_any_origin_on_reads));
+        .layer(axum::middleware::from_fn(
+            headers::allow_any_origin_on_reads,
+        ));
     Router::new()
         .merge(api)
         .route("/healthz", get(reference::healthz))

@@ -69,9 +69,24 @@ pub async fn landing(base: BaseUrl) -> Json<LandingPage> {
             .into(),
         links: vec![
             Link::new(base.url("/api"), "self", JSON, Some("This document")),
-            Link::new(base.url("/api/openapi.json"), "service-desc", OPENAPI_JSON, Some("OpenAPI 3.0 definition")),
-            Link::new(base.url("/api/conformance"), "conformance", JSON, Some("Conformance classes")),
-            Link::new(base.url("/api/collections"), "data", JSON, Some("Collections")),
+            Link::new(
+                base.url("/api/openapi.json"),
+                "service-desc",
+                OPENAPI_JSON,
+                Some("OpenAPI 3.0 definition"),
+            ),
+            Link::new(
+                base.url("/api/conformance"),
+                "conformance",
+                JSON,
+                Some("Conformance classes"),
+            ),
+            Link::new(
+                base.url("/api/collections"),
+                "data",
+                JSON,
+                Some("Collections"),
+            ),
         ],
     })
 }
@@ -80,7 +95,12 @@ pub async fn landing(base: BaseUrl) -> Json<LandingPage> {
 #[utoipa::path(get, path = "/api/conformance", tag = "OGC API – Features",
     responses((status = 200, description = "Conformance classes", body = Conformance)))]
 pub async fn conformance() -> Json<Conformance> {
-    Json(Conformance { conforms_to: CONFORMANCE_CLASSES.iter().map(|c| (*c).to_owned()).collect() })
+    Json(Conformance {
+        conforms_to: CONFORMANCE_CLASSES
+            .iter()
+            .map(|c| (*c).to_owned())
+            .collect(),
+    })
 }
 
 /// The collections: one, `places`.
@@ -118,7 +138,12 @@ fn places_document(state: &AppState, base: &BaseUrl) -> Collection {
         }),
         links: vec![
             Link::new(base.url("/api/collections/places"), "self", JSON, None),
-            Link::new(base.url("/api/collections/places/items"), "items", GEO_JSON, Some("Places as GeoJSON")),
+            Link::new(
+                base.url("/api/collections/places/items"),
+                "items",
+                GEO_JSON,
+                Some("Places as GeoJSON"),
+            ),
         ],
     }
 }

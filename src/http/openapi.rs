@@ -15,8 +15,8 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 use std::sync::OnceLock;
 use utoipa::OpenApi;
-use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -37,7 +37,7 @@ use utoipa::openapi::RefOr;
         super::reference::healthz,
         super::pages::map_config,
     ),
-    components(schemas(Problem, Link, FeatureCollectionDoc, FeatureDoc, PointDoc)),
+    components(schemas(Problem, Link, FeatureCollectionDoc, FeatureDoc, PointDoc))
 )]
 struct ApiDoc;
 
@@ -86,7 +86,11 @@ pub struct FeatureCollectionDoc {
 /// The schema of one query parameter.
 pub fn param_schema(kind: ParamKind) -> RefOr<Schema> {
     let schema: Schema = match kind {
-        ParamKind::Integer { minimum, maximum, default } => ObjectBuilder::new()
+        ParamKind::Integer {
+            minimum,
+            maximum,
+            default,
+        } => ObjectBuilder::new()
             .schema_type(SchemaType::new(Type::Integer))
             .minimum(Some(minimum as f64))
             .maximum(maximum.map(|m| m as f64))
@@ -97,7 +101,10 @@ pub fn param_schema(kind: ParamKind) -> RefOr<Schema> {
             .exclusive_minimum(Some(minimum))
             .maximum(Some(maximum))
             .into(),
-        ParamKind::NumberList { min_items, max_items } => ArrayBuilder::new()
+        ParamKind::NumberList {
+            min_items,
+            max_items,
+        } => ArrayBuilder::new()
             .items(ObjectBuilder::new().schema_type(SchemaType::new(Type::Number)))
             .min_items(Some(min_items))
             .max_items(Some(max_items))
@@ -105,7 +112,9 @@ pub fn param_schema(kind: ParamKind) -> RefOr<Schema> {
         ParamKind::StringList => ArrayBuilder::new()
             .items(ObjectBuilder::new().schema_type(SchemaType::new(Type::String)))
             .into(),
-        ParamKind::String => ObjectBuilder::new().schema_type(SchemaType::new(Type::String)).into(),
+        ParamKind::String => ObjectBuilder::new()
+            .schema_type(SchemaType::new(Type::String))
+            .into(),
         ParamKind::Enum(values) => ObjectBuilder::new()
             .schema_type(SchemaType::new(Type::String))
             .enum_values(Some(values.iter().copied()))
@@ -126,7 +135,9 @@ pub fn document_json() -> &'static str {
 
 pub async fn document() -> Response {
     let mut response = document_json().into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(OPENAPI_JSON));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(OPENAPI_JSON));
     response
 }
 
@@ -162,7 +173,10 @@ fn nullable_type(map: &mut Map<String, Value>) {
     if let Some(Value::Array(types)) = map.get("type") {
         let nullable = types.iter().any(|t| t == "null");
         let rest: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
-        map.insert("type".into(), rest.into_iter().next().unwrap_or(json!("object")));
+        map.insert(
+            "type".into(),
+            rest.into_iter().next().unwrap_or(json!("object")),
+        );
         if nullable {
             map.insert("nullable".into(), json!(true));
         }
@@ -172,12 +186,20 @@ fn nullable_type(map: &mut Map<String, Value>) {
 /// `"oneOf": [{"type": "null"}, X]` → `X` with `nullable: true` (via `allOf` for a `$ref`).
 fn nullable_one_of(map: &mut Map<String, Value>) {
     for key in ["oneOf", "anyOf"] {
-        let Some(Value::Array(options)) = map.get(key) else { continue };
-        if !options.iter().any(|o| o.get("type") == Some(&json!("null"))) {
+        let Some(Value::Array(options)) = map.get(key) else {
+            continue;
+        };
+        if !options
+            .iter()
+            .any(|o| o.get("type") == Some(&json!("null")))
+        {
             continue;
         }
-        let rest: Vec<Value> =
-            options.iter().filter(|o| o.get("type") != Some(&json!("null"))).cloned().collect();
+        let rest: Vec<Value> = options
+            .iter()
+            .filter(|o| o.get("type") != Some(&json!("null")))
+            .cloned()
+            .collect();
         map.remove(key);
         map.insert("nullable".into(), json!(true));
         match <[Value; 1]>::try_from(rest) {
@@ -220,17 +242,30 @@ mod tests {
         walk(&doc, &mut all);
         for v in all {
             if let Some(t) = v.get("type") {
-                assert!(t.is_string() || !v.is_object() || t.is_object(), "type array left: {v}");
+                assert!(
+                    t.is_string() || !v.is_object() || t.is_object(),
+                    "type array left: {v}"
+                );
                 assert_ne!(t, "null", "null type left: {v}");
             }
             assert!(v.get("examples").is_none_or(|e| !e.is_array()) || v.get("in").is_some());
         }
         let items = &doc["paths"]["/api/collections/places/items"]["get"]["parameters"];
-        let names: Vec<&str> = items.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+        let names: Vec<&str> = items
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
         for p in super::super::query::ITEM_PARAMS {
             assert!(names.contains(&p.name), "{} undocumented", p.name);
         }
-        let limit = items.as_array().unwrap().iter().find(|p| p["name"] == "limit").unwrap();
+        let limit = items
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "limit")
+            .unwrap();
         assert_eq!(limit["schema"]["default"], 100);
         assert_eq!(limit["schema"]["maximum"], 10000.0);
     }

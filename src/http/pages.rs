@@ -60,7 +60,8 @@ fn serve(file: Option<EmbeddedFile>, path: &str, request: &HeaderMap) -> Respons
     if request.get(header::IF_NONE_MATCH) == Some(&etag) {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
-    let mime = HeaderValue::from_str(file.metadata.mimetype()).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let mime = HeaderValue::from_str(file.metadata.mimetype())
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
     (
         [
             (header::CONTENT_TYPE, mime),
@@ -88,5 +89,7 @@ pub struct MapConfig {
 #[utoipa::path(get, path = "/api/map-config", tag = "Reference",
     responses((status = 200, description = "Map settings", body = MapConfig)))]
 pub async fn map_config(State(state): State<AppState>) -> Json<MapConfig> {
-    Json(MapConfig { tile_layers: state.config.tile_layers.clone() })
+    Json(MapConfig {
+        tile_layers: state.config.tile_layers.clone(),
+    })
 }

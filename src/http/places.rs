@@ -51,7 +51,9 @@ pub async fn items(
     let index = state.places.read();
     let params = ItemsParams::parse(raw.as_deref(), index.reference())?;
     if params.wants_private {
-        return Err(ApiError::unauthorized("draft and archived places need a staff session"));
+        return Err(ApiError::unauthorized(
+            "draft and archived places need a staff session",
+        ));
     }
     let q = &params.query;
     let page = index.query(q);
@@ -66,18 +68,45 @@ pub async fn items(
             s.append_pair("offset", &o.to_string());
         }
         let query = s.finish();
-        if query.is_empty() { items_url.clone() } else { format!("{items_url}?{query}") }
+        if query.is_empty() {
+            items_url.clone()
+        } else {
+            format!("{items_url}?{query}")
+        }
     };
-    let mut links = vec![Link::new(link_with_offset(Some(q.offset)), "self", GEO_JSON, Some("This page"))];
+    let mut links = vec![Link::new(
+        link_with_offset(Some(q.offset)),
+        "self",
+        GEO_JSON,
+        Some("This page"),
+    )];
     let end = q.offset.saturating_add(page.hits.len());
     if end < page.matched {
-        links.push(Link::new(link_with_offset(Some(end)), "next", GEO_JSON, Some("Next page")));
+        links.push(Link::new(
+            link_with_offset(Some(end)),
+            "next",
+            GEO_JSON,
+            Some("Next page"),
+        ));
     }
     if q.offset > 0 {
-        let prev = q.offset.saturating_sub(q.limit).min(page.matched.saturating_sub(q.limit));
-        links.push(Link::new(link_with_offset(Some(prev)), "prev", GEO_JSON, Some("Previous page")));
+        let prev = q
+            .offset
+            .saturating_sub(q.limit)
+            .min(page.matched.saturating_sub(q.limit));
+        links.push(Link::new(
+            link_with_offset(Some(prev)),
+            "prev",
+            GEO_JSON,
+            Some("Previous page"),
+        ));
     }
-    links.push(Link::new(base.url("/api/collections/places"), "collection", JSON, None));
+    links.push(Link::new(
+        base.url("/api/collections/places"),
+        "collection",
+        JSON,
+        None,
+    ));
 
     let header = serde_json::json!({
         "type": "FeatureCollection",
@@ -129,16 +158,31 @@ pub async fn item(
         .filter(|e| e.place.fields.status == Status::Published)
         .ok_or_else(not_found)?;
     let links = vec![
-        Link::new(base.url(&format!("/api/collections/places/items/{uuid}")), "self", GEO_JSON, None),
-        Link::new(base.url("/api/collections/places"), "collection", JSON, None),
+        Link::new(
+            base.url(&format!("/api/collections/places/items/{uuid}")),
+            "self",
+            GEO_JSON,
+            None,
+        ),
+        Link::new(
+            base.url("/api/collections/places"),
+            "collection",
+            JSON,
+            None,
+        ),
     ];
     let mut members = serde_json::Map::new();
-    members.insert("links".into(), serde_json::to_value(links).expect("links serialise"));
+    members.insert(
+        "links".into(),
+        serde_json::to_value(links).expect("links serialise"),
+    );
     Ok(geo_json(entry.feature.with_members(&members).into_bytes()))
 }
 
 fn geo_json(body: Vec<u8>) -> Response {
     let mut response = body.into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(GEO_JSON));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(GEO_JSON));
     response
 }

@@ -14,9 +14,19 @@ const MAX_QUERY_CHARS: usize = 200;
 /// The kind of value a parameter takes, for the OpenAPI document.
 #[derive(Debug, Clone, Copy)]
 pub enum ParamKind {
-    Integer { minimum: i64, maximum: Option<i64>, default: Option<i64> },
-    Number { minimum: f64, maximum: f64 },
-    NumberList { min_items: usize, max_items: usize },
+    Integer {
+        minimum: i64,
+        maximum: Option<i64>,
+        default: Option<i64>,
+    },
+    Number {
+        minimum: f64,
+        maximum: f64,
+    },
+    NumberList {
+        min_items: usize,
+        max_items: usize,
+    },
     StringList,
     String,
     Enum(&'static [&'static str]),
@@ -34,7 +44,10 @@ pub const ITEM_PARAMS: &[ParamSpec] = &[
         name: "bbox",
         description: "Only places inside minLon,minLat,maxLon,maxLat (WGS84 degrees). Six numbers \
                       (with heights) are also accepted; heights are ignored.",
-        kind: ParamKind::NumberList { min_items: 4, max_items: 6 },
+        kind: ParamKind::NumberList {
+            min_items: 4,
+            max_items: 6,
+        },
     },
     ParamSpec {
         name: "limit",
@@ -48,7 +61,11 @@ pub const ITEM_PARAMS: &[ParamSpec] = &[
     ParamSpec {
         name: "offset",
         description: "How many matching features to skip (paging; follow the `next` link).",
-        kind: ParamKind::Integer { minimum: 0, maximum: None, default: Some(0) },
+        kind: ParamKind::Integer {
+            minimum: 0,
+            maximum: None,
+            default: Some(0),
+        },
     },
     ParamSpec {
         name: "category",
@@ -71,12 +88,18 @@ pub const ITEM_PARAMS: &[ParamSpec] = &[
         name: "near",
         description: "lon,lat: sort by great-circle distance from this point and add \
                       properties.distance_m.",
-        kind: ParamKind::NumberList { min_items: 2, max_items: 2 },
+        kind: ParamKind::NumberList {
+            min_items: 2,
+            max_items: 2,
+        },
     },
     ParamSpec {
         name: "radius",
         description: "With near: only places within this many metres.",
-        kind: ParamKind::Number { minimum: 0.0, maximum: crate::domain::location::MAX_RADIUS_M },
+        kind: ParamKind::Number {
+            minimum: 0.0,
+            maximum: crate::domain::location::MAX_RADIUS_M,
+        },
     },
     ParamSpec {
         name: "status",
@@ -121,7 +144,10 @@ impl ItemsParams {
         }
         // An empty value means the same as no value: forms send empty fields.
         let get = |name: &str| {
-            pairs.iter().find(|(k, v)| k == name && !v.trim().is_empty()).map(|(_, v)| v.trim())
+            pairs
+                .iter()
+                .find(|(k, v)| k == name && !v.trim().is_empty())
+                .map(|(_, v)| v.trim())
         };
 
         let bbox = get("bbox").map(parse_bbox).transpose()?;
@@ -139,9 +165,15 @@ impl ItemsParams {
         };
         let offset = match get("offset") {
             None => 0,
-            Some(v) => v.parse::<u64>().map(|n| usize::try_from(n).unwrap_or(usize::MAX)).map_err(
-                |_| ApiError::invalid_parameter("offset", format!("must be a whole number ≥ 0, got {v:?}")),
-            )?,
+            Some(v) => v
+                .parse::<u64>()
+                .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+                .map_err(|_| {
+                    ApiError::invalid_parameter(
+                        "offset",
+                        format!("must be a whole number ≥ 0, got {v:?}"),
+                    )
+                })?,
         };
         let categories = codes(get("category"), "category", |c| reference.category_index(c))?;
         let areas = codes(get("area"), "area", |a| reference.area_index(a))?;
@@ -155,7 +187,10 @@ impl ItemsParams {
                     ));
                 }
                 if q.chars().any(char::is_control) {
-                    return Err(ApiError::invalid_parameter("q", "contains control characters"));
+                    return Err(ApiError::invalid_parameter(
+                        "q",
+                        "contains control characters",
+                    ));
                 }
                 text::query_terms(q)
             }
@@ -192,7 +227,10 @@ impl ItemsParams {
         if let Some(f) = get("f")
             && !matches!(f, "json" | "geojson")
         {
-            return Err(ApiError::invalid_parameter("f", format!("{f:?} is not one of json, geojson")));
+            return Err(ApiError::invalid_parameter(
+                "f",
+                format!("{f:?} is not one of json, geojson"),
+            ));
         }
 
         let wants_private = statuses.iter().any(|&s| s != Status::Published);
@@ -200,7 +238,12 @@ impl ItemsParams {
             query: PlaceQuery {
                 bbox,
                 near: point.map(|point| Near { point, radius }),
-                filter: Filter { categories, areas, terms, statuses },
+                filter: Filter {
+                    categories,
+                    areas,
+                    terms,
+                    statuses,
+                },
                 offset,
                 limit,
             },
@@ -213,7 +256,10 @@ impl ItemsParams {
 fn parse_number(name: &str, v: &str) -> Result<f64, ApiError> {
     match v.trim().parse::<f64>() {
         Ok(n) if n.is_finite() => Ok(n),
-        _ => Err(ApiError::invalid_parameter(name, format!("{v:?} is not a finite number"))),
+        _ => Err(ApiError::invalid_parameter(
+            name,
+            format!("{v:?} is not a finite number"),
+        )),
     }
 }
 
@@ -239,11 +285,15 @@ fn parse_bbox(v: &str) -> Result<BBox, ApiError> {
         other => {
             return Err(ApiError::invalid_parameter(
                 "bbox",
-                format!("needs 4 numbers minLon,minLat,maxLon,maxLat (or 6 with heights), got {}", other.len()),
+                format!(
+                    "needs 4 numbers minLon,minLat,maxLon,maxLat (or 6 with heights), got {}",
+                    other.len()
+                ),
             ));
         }
     };
-    let corner = |(lon, lat)| LonLat::new(lon, lat).map_err(|e| ApiError::invalid_parameter("bbox", e));
+    let corner =
+        |(lon, lat)| LonLat::new(lon, lat).map_err(|e| ApiError::invalid_parameter("bbox", e));
     BBox::new(corner(min)?, corner(max)?).map_err(|e| ApiError::invalid_parameter("bbox", e))
 }
 
@@ -253,7 +303,12 @@ fn codes(
     lookup: impl Fn(&str) -> Option<u16>,
 ) -> Result<Vec<u16>, ApiError> {
     let mut out = Vec::new();
-    for code in value.unwrap_or("").split(',').map(str::trim).filter(|c| !c.is_empty()) {
+    for code in value
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         let i = lookup(code)
             .ok_or_else(|| ApiError::invalid_parameter(name, format!("unknown code {code:?}")))?;
         if !out.contains(&i) {

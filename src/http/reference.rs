@@ -35,7 +35,10 @@ pub async fn categories(State(state): State<AppState>) -> Json<Vec<CategoryWithC
             .categories()
             .iter()
             .zip(counts)
-            .map(|(c, count)| CategoryWithCount { category: c.clone(), count })
+            .map(|(c, count)| CategoryWithCount {
+                category: c.clone(),
+                count,
+            })
             .collect(),
     )
 }
@@ -52,7 +55,10 @@ pub async fn areas(State(state): State<AppState>) -> Json<Vec<AreaWithCount>> {
             .areas()
             .iter()
             .zip(counts)
-            .map(|(a, count)| AreaWithCount { area: a.clone(), count })
+            .map(|(a, count)| AreaWithCount {
+                area: a.clone(),
+                count,
+            })
             .collect(),
     )
 }
@@ -68,5 +74,8 @@ pub struct Health {
 #[utoipa::path(get, path = "/healthz", tag = "Operations",
     responses((status = 200, description = "The service is up", body = Health)))]
 pub async fn healthz(State(state): State<AppState>) -> Json<Health> {
-    Json(Health { status: "ok", places: state.places.read().len() })
+    Json(Health {
+        status: "ok",
+        places: state.places.read().len(),
+    })
 }

@@ -85,11 +85,17 @@ impl PreparedFeature {
             "type": "Point",
             "coordinates": [f.location.lon(), f.location.lat()],
         });
-        let mut json = format!(r#"{{"type":"Feature","id":"{}","geometry":{geometry},"properties":"#, place.id);
+        let mut json = format!(
+            r#"{{"type":"Feature","id":"{}","geometry":{geometry},"properties":"#,
+            place.id
+        );
         let properties_at = json.len() + 1;
         json.push_str(&serde_json::to_string(&properties).expect("properties always serialise"));
         json.push('}');
-        Self { json: json.into_boxed_str(), properties_at }
+        Self {
+            json: json.into_boxed_str(),
+            properties_at,
+        }
     }
 
     /// Appends the feature to `out`.

@@ -44,7 +44,12 @@ pub struct Filter {
 impl Filter {
     /// What a resident may see: published places, nothing else narrowed.
     pub fn published() -> Self {
-        Self { categories: vec![], areas: vec![], terms: vec![], statuses: vec![Status::Published] }
+        Self {
+            categories: vec![],
+            areas: vec![],
+            terms: vec![],
+            statuses: vec![Status::Published],
+        }
     }
 
     fn only_status(&self) -> bool {
@@ -114,7 +119,8 @@ impl PlaceIndex {
         match self.by_id.get(&place.id).copied() {
             Some(slot) => {
                 let old = self.sphere_point(slot);
-                self.status_counts[status_slot(self.entries[slot as usize].place.fields.status)] -= 1;
+                self.status_counts[status_slot(self.entries[slot as usize].place.fields.status)] -=
+                    1;
                 let entry = self.make_entry(place);
                 self.status_counts[status_slot(entry.place.fields.status)] += 1;
                 self.entries[slot as usize] = entry;
@@ -158,12 +164,29 @@ impl PlaceIndex {
         if let Some(a) = area {
             parts.push(&r.area(a).name_ja);
         }
-        let search_key = parts.iter().map(|p| text::normalize(p)).collect::<Vec<_>>().join("\u{1}");
-        Entry { feature: PreparedFeature::new(&place), place, category, area, search_key }
+        let search_key = parts
+            .iter()
+            .map(|p| text::normalize(p))
+            .collect::<Vec<_>>()
+            .join("\u{1}");
+        Entry {
+            feature: PreparedFeature::new(&place),
+            place,
+            category,
+            area,
+            search_key,
+        }
     }
 
     fn sphere_point(&self, slot: u32) -> SpherePoint {
-        SpherePoint { xyz: self.entries[slot as usize].place.fields.location.unit_vector(), slot }
+        SpherePoint {
+            xyz: self.entries[slot as usize]
+                .place
+                .fields
+                .location
+                .unit_vector(),
+            slot,
+        }
     }
 
     pub fn reference(&self) -> &Reference {
@@ -199,7 +222,10 @@ impl PlaceIndex {
         filter.statuses.contains(&entry.place.fields.status)
             && (filter.categories.is_empty() || filter.categories.contains(&entry.category))
             && (filter.areas.is_empty() || entry.area.is_some_and(|a| filter.areas.contains(&a)))
-            && filter.terms.iter().all(|t| entry.search_key.contains(t.as_str()))
+            && filter
+                .terms
+                .iter()
+                .all(|t| entry.search_key.contains(t.as_str()))
     }
 
     /// Answers a query: the page `offset..offset + limit` and the number matched in all.
@@ -235,17 +261,28 @@ impl PlaceIndex {
                             .filter(|&s| self.entry(s).place.fields.status == status)
                             .skip(q.offset)
                             .take(q.limit)
-                            .map(|slot| Hit { slot, distance_m: None })
+                            .map(|slot| Hit {
+                                slot,
+                                distance_m: None,
+                            })
                             .collect();
                         return Page { matched, hits };
                     }
-                    None => (0..self.entries.len() as u32).filter(|&s| keep(s)).collect(),
+                    None => (0..self.entries.len() as u32)
+                        .filter(|&s| keep(s))
+                        .collect(),
                 };
                 let matched = slots.len();
                 let start = q.offset.min(matched);
                 let end = start.saturating_add(q.limit).min(matched);
                 slots.truncate(end);
-                let hits = slots[start..].iter().map(|&slot| Hit { slot, distance_m: None }).collect();
+                let hits = slots[start..]
+                    .iter()
+                    .map(|&slot| Hit {
+                        slot,
+                        distance_m: None,
+                    })
+                    .collect();
                 Page { matched, hits }
             }
         }
@@ -295,7 +332,11 @@ impl PlaceIndex {
                     }
                 }
                 matched = if q.bbox.is_none() && q.filter.only_status() {
-                    q.filter.statuses.iter().map(|&s| self.count_with_status(s)).sum()
+                    q.filter
+                        .statuses
+                        .iter()
+                        .map(|&s| self.count_with_status(s))
+                        .sum()
                 } else {
                     (0..self.entries.len() as u32).filter(|&s| keep(s)).count()
                 };
@@ -312,7 +353,10 @@ impl PlaceIndex {
         let hits = found
             .into_iter()
             .skip(q.offset)
-            .map(|(d, slot)| Hit { slot, distance_m: Some(d) })
+            .map(|(d, slot)| Hit {
+                slot,
+                distance_m: Some(d),
+            })
             .collect();
         Page { matched, hits }
     }
@@ -333,7 +377,11 @@ impl PlaceIndex {
     pub fn counts(&self, statuses: &[Status]) -> (Vec<usize>, Vec<usize>) {
         let mut by_category = vec![0; self.reference.categories().len()];
         let mut by_area = vec![0; self.reference.areas().len()];
-        for e in self.entries.iter().filter(|e| statuses.contains(&e.place.fields.status)) {
+        for e in self
+            .entries
+            .iter()
+            .filter(|e| statuses.contains(&e.place.fields.status))
+        {
             by_category[usize::from(e.category)] += 1;
             if let Some(a) = e.area {
                 by_area[usize::from(a)] += 1;

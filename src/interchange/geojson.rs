@@ -14,8 +14,9 @@ pub enum GeoJsonError {
 
 /// Reads every feature of a FeatureCollection into a [`PlaceInput`], rules not yet checked.
 pub fn read_feature_collection(text: &str) -> Result<Vec<PlaceInput>, GeoJsonError> {
-    let collection: FeatureCollection =
-        text.parse().map_err(|e: geojson::Error| GeoJsonError::Parse(e.to_string()))?;
+    let collection: FeatureCollection = text
+        .parse()
+        .map_err(|e: geojson::Error| GeoJsonError::Parse(e.to_string()))?;
     collection
         .features
         .into_iter()

@@ -88,7 +88,10 @@ pub trait Store: Send + Sync {
 
 /// Opens the store a database URL names, creating the database if it does not exist.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
-    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
         return Ok(Arc::new(SqliteStore::open(path).await?));
     }
     Err(StoreError::UnsupportedUrl(url.to_owned()))

@@ -36,7 +36,10 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
         let store = Self { pool };
         store.check_pragmas().await?;
         Ok(store)
@@ -44,9 +47,15 @@ impl SqliteStore {
 
     /// Reads the settings back: a pragma SQLite ignored would silently weaken durability.
     async fn check_pragmas(&self) -> Result<()> {
-        let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&self.pool).await?;
-        let sync: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&self.pool).await?;
-        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&self.pool).await?;
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&self.pool)
+            .await?;
+        let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&self.pool)
+            .await?;
+        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&self.pool)
+            .await?;
         if !mode.eq_ignore_ascii_case("wal") || sync != 2 || fk != 1 {
             return Err(StoreError::Corrupt(format!(
                 "SQLite settings not applied: journal_mode={mode}, synchronous={sync}, foreign_keys={fk}"
@@ -110,7 +119,9 @@ impl Store for SqliteStore {
     }
 
     async fn load_places(&self) -> Result<Vec<Place>> {
-        let rows = sqlx::query("SELECT * FROM places ORDER BY seq").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT * FROM places ORDER BY seq")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(place_from_row).collect()
     }
 
@@ -171,7 +182,10 @@ impl Store for SqliteStore {
                 .await?;
             return Err(match exists {
                 None => StoreError::NotFound(place.id),
-                Some(_) => StoreError::VersionConflict { id: place.id, expected },
+                Some(_) => StoreError::VersionConflict {
+                    id: place.id,
+                    expected,
+                },
             });
         }
         insert_history(&mut tx, place, change).await?;
@@ -209,7 +223,9 @@ impl Store for SqliteStore {
     }
 
     async fn count_places(&self) -> Result<u64> {
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM places").fetch_one(&self.pool).await?;
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM places")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(n as u64)
     }
 }
@@ -326,7 +342,8 @@ fn format_date(d: Date) -> String {
 }
 
 fn format_time(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).expect("timestamps of this era always format")
+    t.format(&Rfc3339)
+        .expect("timestamps of this era always format")
 }
 
 fn parse_time(s: &str) -> Result<OffsetDateTime> {

@@ -1,0 +1,192 @@
+//! Test helpers: start the real server on a random port against a fresh database, and talk
+//! to it like any client would.
+#![allow(dead_code)] // each test binary uses a different part of this module
+
+use serde_json::Value;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tempfile::TempDir;
+use tsunagari::app::{self, Server};
+use tsunagari::config::{HttpConfig, ServeConfig};
+use tsunagari::places::Places;
+
+pub struct TestServer {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub places: Arc<Places>,
+    pub database: String,
+    server: Option<Server>,
+    dir: Arc<TempDir>,
+}
+
+pub struct Answer {
+    pub status: u16,
+    pub content_type: String,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl TestServer {
+    /// A server with the sample Nabari data.
+    pub async fn start() -> Self {
+        Self::start_in(Arc::new(TempDir::new().expect("temp dir")), true).await
+    }
+
+    /// A server with an empty database.
+    pub async fn start_empty() -> Self {
+        Self::start_in(Arc::new(TempDir::new().expect("temp dir")), false).await
+    }
+
+    async fn start_in(dir: Arc<TempDir>, load_sample: bool) -> Self {
+        let database = format!("sqlite://{}", dir.path().join("test.db").display());
+        let config = ServeConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database: database.clone(),
+            load_sample,
+            http: HttpConfig::default(),
+        };
+        let server = app::start(config).await.expect("server starts");
+        Self {
+            base: format!("http://{}", server.addr),
+            client: reqwest::Client::new(),
+            places: server.places.clone(),
+            database,
+            server: Some(server),
+            dir,
+        }
+    }
+
+    /// Stops this server and starts a new one on the same database (as after a restart).
+    pub async fn restart(mut self) -> Self {
+        self.server
+            .take()
+            .expect("running")
+            .stop()
+            .await
+            .expect("clean stop");
+        Self::start_in(self.dir.clone(), true).await
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        let response = self
+            .client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent");
+        answer(response).await
+    }
+
+    pub async fn get_url(&self, url: &str) -> Answer {
+        let response = self.client.get(url).send().await.expect("request sent");
+        answer(response).await
+    }
+
+    pub async fn request(&self, method: reqwest::Method, path: &str) -> Answer {
+        let response = self
+            .client
+            .request(method, self.url(path))
+            .send()
+            .await
+            .expect("request sent");
+        answer(response).await
+    }
+}
+
+async fn answer(response: reqwest::Response) -> Answer {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let content_type = headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let bytes = response.bytes().await.expect("body read");
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    Answer {
+        status,
+        content_type,
+        headers,
+        body,
+    }
+}
+
+impl Answer {
+    pub fn features(&self) -> &Vec<Value> {
+        self.body["features"]
+            .as_array()
+            .expect("a FeatureCollection")
+    }
+
+    pub fn matched(&self) -> u64 {
+        self.body["numberMatched"].as_u64().expect("numberMatched")
+    }
+
+    pub fn link(&self, rel: &str) -> Option<String> {
+        self.body["links"]
+            .as_array()?
+            .iter()
+            .find(|l| l["rel"] == rel)
+            .map(|l| l["href"].as_str().expect("href").to_owned())
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.features()
+            .iter()
+            .map(|f| f["properties"]["name"].as_str().expect("name").to_owned())
+            .collect()
+    }
+
+    /// Asserts a problem+json answer with this status, and returns it.
+    pub fn assert_problem(&self, status: u16) -> &Value {
+        assert_eq!(self.status, status, "status; body {}", self.body);
+        assert_eq!(
+            self.content_type, "application/problem+json",
+            "content type"
+        );
+        for key in ["type", "title", "status", "detail"] {
+            assert!(
+                self.body.get(key).is_some(),
+                "problem lacks {key}: {}",
+                self.body
+            );
+        }
+        assert_eq!(self.body["status"], status);
+        &self.body
+    }
+}
+
+/// Great-circle distance as an independent check: haversine on R = 6 371 008.8 m.
+pub fn haversine_m(a: [f64; 2], b: [f64; 2]) -> f64 {
+    let r = 6_371_008.8_f64;
+    let (la1, la2) = (a[1].to_radians(), b[1].to_radians());
+    let dlat = la2 - la1;
+    let dlon = (b[0] - a[0]).to_radians();
+    let h = (dlat / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlon / 2.0).sin().powi(2);
+    2.0 * r * h.sqrt().asin()
+}
+
+pub fn coords(feature: &Value) -> [f64; 2] {
+    let c = &feature["geometry"]["coordinates"];
+    [c[0].as_f64().expect("lon"), c[1].as_f64().expect("lat")]
+}
+
+/// In CI a missing tool fails the test; locally the test is skipped with a loud message.
+pub fn require_tool(tool: &str, why: &str) -> bool {
+    let found = std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !found {
+        if std::env::var_os("CI").is_some() {
+            panic!("{tool} is not installed, so {why} cannot be tested; .ci/run must install it");
+        }
+        eprintln!("\n!!! SKIPPED: {tool} is not installed, so {why} is NOT tested here !!!\n");
+    }
+    found
+}

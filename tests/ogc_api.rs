@@ -1,0 +1,206 @@
+//! A client's story of the OGC API – Features documents: landing page, conformance,
+//! collections, the OpenAPI document, and the reference lists.
+
+mod common;
+
+use common::TestServer;
+
+#[tokio::test]
+async fn landing_page_links_to_everything_a_client_needs() {
+    let s = TestServer::start().await;
+    let a = s.get("/api").await;
+    assert_eq!(a.status, 200);
+    assert_eq!(a.content_type, "application/json");
+    for (rel, path) in [
+        ("self", "/api"),
+        ("service-desc", "/api/openapi.json"),
+        ("conformance", "/api/conformance"),
+        ("data", "/api/collections"),
+    ] {
+        let href = a.link(rel).unwrap_or_else(|| panic!("no {rel} link"));
+        assert_eq!(href, s.url(path), "{rel}");
+        assert_eq!(s.get_url(&href).await.status, 200, "{rel} link resolves");
+    }
+}
+
+#[tokio::test]
+async fn conformance_declares_core_geojson_and_oas30() {
+    let s = TestServer::start().await;
+    let a = s.get("/api/conformance").await;
+    let classes: Vec<&str> = a.body["conformsTo"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    for class in ["core", "geojson", "oas30"] {
+        let uri = format!("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/{class}");
+        assert!(classes.contains(&uri.as_str()), "{class} missing");
+    }
+    // oas30 is only honest if the document served is OpenAPI 3.0.
+    let doc = s.get("/api/openapi.json").await;
+    assert!(doc.body["openapi"].as_str().unwrap().starts_with("3.0."));
+}
+
+#[tokio::test]
+async fn collections_describe_places_with_an_extent_over_nabari() {
+    let s = TestServer::start().await;
+    let a = s.get("/api/collections").await;
+    let places = &a.body["collections"][0];
+    assert_eq!(places["id"], "places");
+    assert_eq!(places["itemType"], "feature");
+    let bbox = &places["extent"]["spatial"]["bbox"][0];
+    let b: Vec<f64> = bbox
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert!(
+        b[0] > 136.0 && b[2] < 136.25 && b[1] > 34.5 && b[3] < 34.75,
+        "{b:?}"
+    );
+    let items = places["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["rel"] == "items")
+        .unwrap();
+    assert_eq!(items["type"], "application/geo+json");
+    assert_eq!(items["href"], s.url("/api/collections/places/items"));
+    let single = s.get("/api/collections/places").await;
+    assert_eq!(single.body["id"], "places");
+}
+
+#[tokio::test]
+async fn openapi_document_describes_every_route_and_items_parameter() {
+    let s = TestServer::start().await;
+    let a = s.get("/api/openapi.json").await;
+    assert_eq!(a.status, 200);
+    assert_eq!(
+        a.content_type,
+        "application/vnd.oai.openapi+json;version=3.0"
+    );
+    let paths = a.body["paths"].as_object().unwrap();
+    for p in [
+        "/api",
+        "/api/conformance",
+        "/api/collections",
+        "/api/collections/places",
+        "/api/collections/places/items",
+        "/api/collections/places/items/{id}",
+        "/api/categories",
+        "/api/areas",
+    ] {
+        assert!(paths.contains_key(p), "{p} undocumented");
+    }
+    let params = a.body["paths"]["/api/collections/places/items"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    let names: Vec<&str> = params.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    for name in [
+        "bbox", "limit", "offset", "category", "area", "q", "near", "radius",
+    ] {
+        assert!(names.contains(&name), "{name} undocumented");
+    }
+}
+
+#[tokio::test]
+async fn categories_and_areas_list_reference_data_with_public_counts() {
+    let s = TestServer::start().await;
+    let cats = s.get("/api/categories").await;
+    let cats = cats.body.as_array().unwrap();
+    assert!(cats.len() >= 10);
+    let codes: Vec<&str> = cats.iter().map(|c| c["code"].as_str().unwrap()).collect();
+    for code in [
+        "kayoinoba",
+        "salon",
+        "volunteer",
+        "kodomo_shokudo",
+        "machi_hokenshitsu",
+    ] {
+        assert!(codes.contains(&code));
+    }
+    let total: u64 = cats.iter().map(|c| c["count"].as_u64().unwrap()).sum();
+    let items = s.get("/api/collections/places/items").await;
+    assert_eq!(
+        total,
+        items.matched(),
+        "category counts cover exactly the published places"
+    );
+
+    let areas = s.get("/api/areas").await;
+    let areas = areas.body.as_array().unwrap();
+    assert!(areas.len() >= 10);
+    for a in areas {
+        assert!(a["name_ja"].is_string() && a["centroid"].as_array().unwrap().len() == 2);
+    }
+}
+
+#[tokio::test]
+async fn health_check_reports_the_index() {
+    let s = TestServer::start().await;
+    let a = s.get("/healthz").await;
+    assert_eq!(a.status, 200);
+    assert_eq!(a.body["status"], "ok");
+    assert!(a.body["places"].as_u64().unwrap() >= 80);
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_answer_problem_json() {
+    let s = TestServer::start().await;
+    s.get("/api/nothing-here").await.assert_problem(404);
+    s.get("/api/collections/tane/items")
+        .await
+        .assert_problem(404);
+    s.request(reqwest::Method::POST, "/api/collections/places/items")
+        .await
+        .assert_problem(405);
+    s.request(reqwest::Method::DELETE, "/api/conformance")
+        .await
+        .assert_problem(405);
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let s = TestServer::start().await;
+    let paths = [
+        "/api",
+        "/api/collections/places/items",
+        "/api/nothing",
+        "/api/openapi.json",
+        "/healthz",
+        "/",
+    ];
+    for path in paths {
+        let a = s.get(path).await;
+        let csp = a
+            .headers
+            .get("content-security-policy")
+            .unwrap_or_else(|| panic!("{path}: no CSP"));
+        let csp = csp.to_str().unwrap();
+        for directive in [
+            "script-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(csp.contains(directive), "{path}: CSP lacks {directive}");
+        }
+        assert_eq!(a.headers["x-content-type-options"], "nosniff", "{path}");
+        assert!(a.headers.contains_key("referrer-policy"), "{path}");
+    }
+    let a = s.request(reqwest::Method::PUT, "/api").await;
+    assert_eq!(a.status, 405);
+    assert!(a.headers.contains_key("content-security-policy"));
+}
+
+#[tokio::test]
+async fn public_reads_allow_any_origin_without_credentials() {
+    let s = TestServer::start().await;
+    let a = s.get("/api/collections/places/items?limit=1").await;
+    assert_eq!(a.headers["access-control-allow-origin"], "*");
+    assert!(!a.headers.contains_key("access-control-allow-credentials"));
+    let health = s.get("/healthz").await;
+    assert!(!health.headers.contains_key("access-control-allow-origin"));
+}
