@@ -8,12 +8,15 @@
 use super::{Change, HistoryEntry, Result, Store, StoreError};
 use crate::domain::{LonLat, Place, PlaceFields, Reference, Source, Status};
 use async_trait::async_trait;
+use sqlx::query::Query;
+use sqlx::sqlite::SqliteArguments;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
 };
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{AssertSqlSafe, Row, Sqlite, Transaction};
 use std::str::FromStr;
+use std::sync::LazyLock;
 use std::time::Duration;
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
@@ -137,44 +140,15 @@ impl Store for SqliteStore {
 
     async fn update_place(&self, place: &Place, change: Change) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let f = &place.fields;
         let expected = place.version - 1;
-        let done = sqlx::query(
-            "UPDATE places SET version = ?, name = ?, name_kana = ?, category = ?, tags = ?,
-               description = ?, address = ?, area = ?, lon = ?, lat = ?, schedule = ?,
-               schedule_note = ?, phone = ?, email = ?, url = ?, cost = ?, audience = ?,
-               accessibility = ?, source = ?, status = ?, sample = ?, verified_at = ?,
-               updated_at = ?, updated_by = ?
-             WHERE id = ? AND version = ?",
-        )
-        .bind(place.version)
-        .bind(&f.name)
-        .bind(&f.name_kana)
-        .bind(&f.category)
-        .bind(json_list(&f.tags))
-        .bind(&f.description)
-        .bind(&f.address)
-        .bind(&f.area)
-        .bind(f.location.lon())
-        .bind(f.location.lat())
-        .bind(&f.schedule)
-        .bind(&f.schedule_note)
-        .bind(&f.phone)
-        .bind(&f.email)
-        .bind(&f.url)
-        .bind(&f.cost)
-        .bind(json_list(&f.audience))
-        .bind(&f.accessibility)
-        .bind(f.source.as_str())
-        .bind(f.status.as_str())
-        .bind(f.sample)
-        .bind(f.verified_at.map(format_date))
-        .bind(format_time(place.updated_at))
-        .bind(&place.updated_by)
-        .bind(place.id.to_string())
-        .bind(expected)
-        .execute(&mut *tx)
-        .await?;
+        let query = sqlx::query(AssertSqlSafe(UPDATE_SQL.as_str())).bind(place.version);
+        let done = bind_fields(query, &place.fields)
+            .bind(format_time(place.updated_at))
+            .bind(&place.updated_by)
+            .bind(place.id.to_string())
+            .bind(expected)
+            .execute(&mut *tx)
+            .await?;
         if done.rows_affected() != 1 {
             let exists: Option<i64> = sqlx::query_scalar("SELECT version FROM places WHERE id = ?")
                 .bind(place.id.to_string())
@@ -230,42 +204,86 @@ impl Store for SqliteStore {
     }
 }
 
-async fn insert_place(tx: &mut Transaction<'static, Sqlite>, place: &Place) -> Result<()> {
-    let f = &place.fields;
-    sqlx::query(
-        "INSERT INTO places (id, version, name, name_kana, category, tags, description, address,
-           area, lon, lat, schedule, schedule_note, phone, email, url, cost, audience,
-           accessibility, source, status, sample, verified_at, created_at, updated_at, updated_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+/// The columns that hold a place's content, in the order [`bind_fields`] binds them.
+const FIELD_COLUMNS: [&str; 21] = [
+    "name",
+    "name_kana",
+    "category",
+    "tags",
+    "description",
+    "address",
+    "area",
+    "lon",
+    "lat",
+    "schedule",
+    "schedule_note",
+    "phone",
+    "email",
+    "url",
+    "cost",
+    "audience",
+    "accessibility",
+    "source",
+    "status",
+    "sample",
+    "verified_at",
+];
+
+static INSERT_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "INSERT INTO places (id, version, {}, created_at, updated_at, updated_by) VALUES ({})",
+        FIELD_COLUMNS.join(", "),
+        vec!["?"; FIELD_COLUMNS.len() + 5].join(", ")
     )
-    .bind(place.id.to_string())
-    .bind(place.version)
-    .bind(&f.name)
-    .bind(&f.name_kana)
-    .bind(&f.category)
-    .bind(json_list(&f.tags))
-    .bind(&f.description)
-    .bind(&f.address)
-    .bind(&f.area)
-    .bind(f.location.lon())
-    .bind(f.location.lat())
-    .bind(&f.schedule)
-    .bind(&f.schedule_note)
-    .bind(&f.phone)
-    .bind(&f.email)
-    .bind(&f.url)
-    .bind(&f.cost)
-    .bind(json_list(&f.audience))
-    .bind(&f.accessibility)
-    .bind(f.source.as_str())
-    .bind(f.status.as_str())
-    .bind(f.sample)
-    .bind(f.verified_at.map(format_date))
-    .bind(format_time(place.created_at))
-    .bind(format_time(place.updated_at))
-    .bind(&place.updated_by)
-    .execute(&mut **tx)
-    .await?;
+});
+
+static UPDATE_SQL: LazyLock<String> = LazyLock::new(|| {
+    let set: Vec<String> = FIELD_COLUMNS.iter().map(|c| format!("{c} = ?")).collect();
+    format!(
+        "UPDATE places SET version = ?, {}, updated_at = ?, updated_by = ? WHERE id = ? AND version = ?",
+        set.join(", ")
+    )
+});
+
+/// Binds a place's content in the order of [`FIELD_COLUMNS`].
+fn bind_fields<'q>(
+    query: Query<'q, Sqlite, SqliteArguments>,
+    f: &'q PlaceFields,
+) -> Query<'q, Sqlite, SqliteArguments> {
+    query
+        .bind(&f.name)
+        .bind(&f.name_kana)
+        .bind(&f.category)
+        .bind(json_list(&f.tags))
+        .bind(&f.description)
+        .bind(&f.address)
+        .bind(&f.area)
+        .bind(f.location.lon())
+        .bind(f.location.lat())
+        .bind(&f.schedule)
+        .bind(&f.schedule_note)
+        .bind(&f.phone)
+        .bind(&f.email)
+        .bind(&f.url)
+        .bind(&f.cost)
+        .bind(json_list(&f.audience))
+        .bind(&f.accessibility)
+        .bind(f.source.as_str())
+        .bind(f.status.as_str())
+        .bind(f.sample)
+        .bind(f.verified_at.map(format_date))
+}
+
+async fn insert_place(tx: &mut Transaction<'static, Sqlite>, place: &Place) -> Result<()> {
+    let query = sqlx::query(AssertSqlSafe(INSERT_SQL.as_str()))
+        .bind(place.id.to_string())
+        .bind(place.version);
+    bind_fields(query, &place.fields)
+        .bind(format_time(place.created_at))
+        .bind(format_time(place.updated_at))
+        .bind(&place.updated_by)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
