@@ -204,3 +204,30 @@ async fn public_reads_allow_any_origin_without_credentials() {
     let health = s.get("/healthz").await;
     assert!(!health.headers.contains_key("access-control-allow-origin"));
 }
+
+#[tokio::test]
+async fn other_routes_refuse_unknown_parameters_too() {
+    let s = TestServer::start().await;
+    for path in [
+        "/api?foo=1",
+        "/api/conformance?x",
+        "/api/collections?limit=5",
+        "/api/categories?lang=en",
+        "/api/areas?f=xml",
+    ] {
+        let a = s.get(path).await;
+        a.assert_problem(400);
+        assert!(a.body["parameter"].is_string(), "{path}");
+    }
+    assert_eq!(s.get("/api?f=json").await.status, 200);
+    let id = s
+        .get("/api/collections/places/items?limit=1")
+        .await
+        .features()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    s.get(&format!("/api/collections/places/items/{id}?bbox=1,2,3,4"))
+        .await
+        .assert_problem(400);
+}

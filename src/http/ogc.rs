@@ -1,6 +1,7 @@
 //! OGC API – Features, Part 1: the landing page, conformance and the collection documents.
 
 use super::links::{BaseUrl, GEO_JSON, JSON, Link, OPENAPI_JSON};
+use super::query::OnlyFormat;
 use crate::app::AppState;
 use crate::domain::Status;
 use axum::Json;
@@ -61,7 +62,7 @@ pub struct SpatialExtent {
 /// The landing page: what this service is and where everything else is.
 #[utoipa::path(get, path = "/api", tag = "OGC API – Features",
     responses((status = 200, description = "Links to the API's resources", body = LandingPage)))]
-pub async fn landing(base: BaseUrl) -> Json<LandingPage> {
+pub async fn landing(_: OnlyFormat, base: BaseUrl) -> Json<LandingPage> {
     Json(LandingPage {
         title: "Tsunagari Map つながりマップ".into(),
         description: "地域資源（通いの場・サロン・子ども食堂など）の地図。\
@@ -94,7 +95,7 @@ pub async fn landing(base: BaseUrl) -> Json<LandingPage> {
 /// The conformance classes this service implements.
 #[utoipa::path(get, path = "/api/conformance", tag = "OGC API – Features",
     responses((status = 200, description = "Conformance classes", body = Conformance)))]
-pub async fn conformance() -> Json<Conformance> {
+pub async fn conformance(_: OnlyFormat) -> Json<Conformance> {
     Json(Conformance {
         conforms_to: CONFORMANCE_CLASSES
             .iter()
@@ -106,7 +107,11 @@ pub async fn conformance() -> Json<Conformance> {
 /// The collections: one, `places`.
 #[utoipa::path(get, path = "/api/collections", tag = "OGC API – Features",
     responses((status = 200, description = "The feature collections", body = Collections)))]
-pub async fn collections(State(state): State<AppState>, base: BaseUrl) -> Json<Collections> {
+pub async fn collections(
+    _: OnlyFormat,
+    State(state): State<AppState>,
+    base: BaseUrl,
+) -> Json<Collections> {
     Json(Collections {
         links: vec![Link::new(base.url("/api/collections"), "self", JSON, None)],
         collections: vec![places_document(&state, &base)],
@@ -116,7 +121,11 @@ pub async fn collections(State(state): State<AppState>, base: BaseUrl) -> Json<C
 /// The `places` collection.
 #[utoipa::path(get, path = "/api/collections/places", tag = "OGC API – Features",
     responses((status = 200, description = "The places collection", body = Collection)))]
-pub async fn places_collection(State(state): State<AppState>, base: BaseUrl) -> Json<Collection> {
+pub async fn places_collection(
+    _: OnlyFormat,
+    State(state): State<AppState>,
+    base: BaseUrl,
+) -> Json<Collection> {
     Json(places_document(&state, &base))
 }
 

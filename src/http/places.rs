@@ -2,7 +2,7 @@
 
 use super::error::{ApiError, Problem};
 use super::links::{BaseUrl, GEO_JSON, JSON, Link};
-use super::query::{ITEM_PARAMS, ItemsParams};
+use super::query::{ITEM_PARAMS, ItemsParams, OnlyFormat};
 use crate::app::AppState;
 use crate::domain::Status;
 use axum::extract::{Path, RawQuery, State};
@@ -144,6 +144,7 @@ pub async fn items(
          content_type = "application/problem+json", body = Problem),
     ))]
 pub async fn item(
+    _: OnlyFormat,
     State(state): State<AppState>,
     base: BaseUrl,
     Path(id): Path<String>,

@@ -317,3 +317,36 @@ fn codes(
     }
     Ok(out)
 }
+
+/// For routes that take no parameters but the format: refuses anything else, as `…/items`
+/// does, so that a typo never passes silently.
+pub struct OnlyFormat;
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for OnlyFormat {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, ApiError> {
+        let raw = parts.uri.query().unwrap_or("");
+        for (name, value) in form_urlencoded::parse(raw.as_bytes()) {
+            match (name.as_ref(), value.as_ref()) {
+                ("f", "json" | "") => {}
+                ("f", other) => {
+                    return Err(ApiError::invalid_parameter(
+                        "f",
+                        format!("{other:?} is not json"),
+                    ));
+                }
+                (other, _) => {
+                    return Err(ApiError::invalid_parameter(
+                        other,
+                        "unknown parameter; this route takes only f",
+                    ));
+                }
+            }
+        }
+        Ok(Self)
+    }
+}

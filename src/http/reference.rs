@@ -1,6 +1,7 @@
 //! Reference lists for clients (categories and areas, with how many public places each
 //! holds) and the health check.
 
+use super::query::OnlyFormat;
 use crate::app::AppState;
 use crate::domain::{Area, Category, Status};
 use axum::Json;
@@ -26,7 +27,10 @@ pub struct AreaWithCount {
 /// The categories, in display order, with their colours and icons.
 #[utoipa::path(get, path = "/api/categories", tag = "Reference",
     responses((status = 200, description = "Categories", body = Vec<CategoryWithCount>)))]
-pub async fn categories(State(state): State<AppState>) -> Json<Vec<CategoryWithCount>> {
+pub async fn categories(
+    _: OnlyFormat,
+    State(state): State<AppState>,
+) -> Json<Vec<CategoryWithCount>> {
     let index = state.places.read();
     let (counts, _) = index.counts(&[Status::Published]);
     Json(
@@ -46,7 +50,7 @@ pub async fn categories(State(state): State<AppState>) -> Json<Vec<CategoryWithC
 /// The areas of the city (地域づくり組織), with their approximate centres.
 #[utoipa::path(get, path = "/api/areas", tag = "Reference",
     responses((status = 200, description = "Areas", body = Vec<AreaWithCount>)))]
-pub async fn areas(State(state): State<AppState>) -> Json<Vec<AreaWithCount>> {
+pub async fn areas(_: OnlyFormat, State(state): State<AppState>) -> Json<Vec<AreaWithCount>> {
     let index = state.places.read();
     let (_, counts) = index.counts(&[Status::Published]);
     Json(
