@@ -5,6 +5,7 @@ use super::links::{BaseUrl, GEO_JSON, JSON, Link};
 use super::query::{ITEM_PARAMS, ItemsParams, OnlyFormat};
 use crate::app::AppState;
 use crate::domain::Status;
+use crate::index::{Page, PlaceIndex};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -55,27 +56,31 @@ pub async fn items(
             "draft and archived places need a staff session",
         ));
     }
-    let q = &params.query;
-    let page = index.query(q);
+    let page = index.query(&params.query);
+    let links = page_links(&base, &params, &page);
+    Ok(geo_json(encode_collection(&index, &page, &links)))
+}
 
+/// `self`, `next` and `prev` keep every parameter of the request (GDAL and QGIS follow them
+/// verbatim); only `offset` changes.
+fn page_links(base: &BaseUrl, params: &ItemsParams, page: &Page) -> Vec<Link> {
+    let q = &params.query;
     let items_url = base.url("/api/collections/places/items");
-    let link_with_offset = |offset: Option<usize>| {
+    let at_offset = |offset: usize| {
         let mut s = form_urlencoded::Serializer::new(String::new());
         for (k, v) in params.pairs.iter().filter(|(k, _)| k != "offset") {
             s.append_pair(k, v);
         }
-        if let Some(o) = offset.filter(|&o| o > 0) {
-            s.append_pair("offset", &o.to_string());
+        if offset > 0 {
+            s.append_pair("offset", &offset.to_string());
         }
-        let query = s.finish();
-        if query.is_empty() {
-            items_url.clone()
-        } else {
-            format!("{items_url}?{query}")
+        match s.finish() {
+            query if query.is_empty() => items_url.clone(),
+            query => format!("{items_url}?{query}"),
         }
     };
     let mut links = vec![Link::new(
-        link_with_offset(Some(q.offset)),
+        at_offset(q.offset),
         "self",
         GEO_JSON,
         Some("This page"),
@@ -83,7 +88,7 @@ pub async fn items(
     let end = q.offset.saturating_add(page.hits.len());
     if end < page.matched {
         links.push(Link::new(
-            link_with_offset(Some(end)),
+            at_offset(end),
             "next",
             GEO_JSON,
             Some("Next page"),
@@ -95,7 +100,7 @@ pub async fn items(
             .saturating_sub(q.limit)
             .min(page.matched.saturating_sub(q.limit));
         links.push(Link::new(
-            link_with_offset(Some(prev)),
+            at_offset(prev),
             "prev",
             GEO_JSON,
             Some("Previous page"),
@@ -107,17 +112,25 @@ pub async fn items(
         JSON,
         None,
     ));
+    links
+}
 
-    let header = serde_json::json!({
+/// The FeatureCollection: a small JSON head, then each feature's prepared bytes.
+fn encode_collection(index: &PlaceIndex, page: &Page, links: &[Link]) -> Vec<u8> {
+    let now = OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .expect("0 ns is valid");
+    let head = serde_json::json!({
         "type": "FeatureCollection",
         "numberMatched": page.matched,
         "numberReturned": page.hits.len(),
-        "timeStamp": OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH).format(&Rfc3339).unwrap_or_default(),
+        "timeStamp": now.format(&Rfc3339).expect("the current time formats"),
         "links": links,
     })
     .to_string();
-    let mut body = Vec::with_capacity(header.len() + page.hits.len() * 1200 + 16);
-    body.extend_from_slice(&header.as_bytes()[..header.len() - 1]);
+    let mut body = Vec::with_capacity(head.len() + page.hits.len() * 1200 + 16);
+    // The head without its closing brace, then the features.
+    body.extend_from_slice(&head.as_bytes()[..head.len() - 1]);
     body.extend_from_slice(b",\"features\":[");
     for (i, hit) in page.hits.iter().enumerate() {
         if i > 0 {
@@ -130,8 +143,7 @@ pub async fn items(
         }
     }
     body.extend_from_slice(b"]}");
-    drop(index);
-    Ok(geo_json(body))
+    body
 }
 
 /// One place as a GeoJSON Feature.
