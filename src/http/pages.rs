@@ -8,7 +8,7 @@
 use crate::app::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use rust_embed::{EmbeddedFile, RustEmbed};
 use serde::Serialize;
@@ -37,17 +37,27 @@ pub async fn index(headers: HeaderMap) -> Response {
     serve(WebFiles::get("index.html"), "index.html", &headers)
 }
 
-pub async fn web_asset(Path((dir, path)): Path<(String, String)>, headers: HeaderMap) -> Response {
-    let path = format!("{dir}/{path}");
-    serve(WebFiles::get(&path), &path, &headers)
+/// A file under `web/js/`, `web/css/` or `web/img/`, at the same path.
+pub async fn web_asset(uri: Uri, headers: HeaderMap) -> Response {
+    let path = uri.path().trim_start_matches('/');
+    serve(lookup::<WebFiles>(path), path, &headers)
 }
 
 pub async fn leaflet(Path(path): Path<String>, headers: HeaderMap) -> Response {
-    serve(LeafletFiles::get(&path), &path, &headers)
+    serve(lookup::<LeafletFiles>(&path), &path, &headers)
 }
 
 pub async fn markercluster(Path(path): Path<String>, headers: HeaderMap) -> Response {
-    serve(MarkerClusterFiles::get(&path), &path, &headers)
+    serve(lookup::<MarkerClusterFiles>(&path), &path, &headers)
+}
+
+/// The file at `path`, never outside its folder: debug builds read from disk, where a `..`
+/// segment would otherwise climb out.
+fn lookup<E: RustEmbed>(path: &str) -> Option<EmbeddedFile> {
+    let climbs = path
+        .split(['/', '\\'])
+        .any(|segment| segment == ".." || segment == ".");
+    if climbs { None } else { E::get(path) }
 }
 
 /// Answers with the file, `304 Not Modified` when the client has it, or a 404 problem.

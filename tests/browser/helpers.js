@@ -1,0 +1,227 @@
+// Shared by the browser tests: start the real server on a fresh database, launch Debian's
+// headless Chromium with the internet blocked, and watch the page for CSP violations and
+// script errors.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ARTIFACTS = join(REPO, 'test-artifacts');
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const BIN = process.env.TSUNAGARI_BIN || join(REPO, 'target', 'debug', 'tsunagari');
+
+/**
+ * Skips (locally) or fails (in CI) when the browser or the server binary is missing.
+ * Call first in every test file: `if (!ready(t)) return;` inside a `before`/test, or use
+ * `skipReason()` in `describe(…, { skip })`.
+ */
+export function missingPrerequisite() {
+  const missing = [];
+  if (!existsSync(CHROMIUM)) missing.push(`Chromium is not at ${CHROMIUM} (apt-get install -y chromium fonts-noto-cjk)`);
+  if (!existsSync(BIN)) missing.push(`the server binary is not at ${BIN} (run cargo build, or set TSUNAGARI_BIN)`);
+  if (missing.length === 0) return null;
+  const message = `browser tests cannot run: ${missing.join('; ')}`;
+  if (process.env.CI) throw new Error(`${message} — failing because CI is set`);
+  console.error(`\n${'!'.repeat(78)}\n!! SKIPPED: ${message}\n${'!'.repeat(78)}\n`);
+  return message;
+}
+
+/** A GeoJSON Feature with the place fields the importer takes. */
+export function placeFeature(lon, lat, properties) {
+  return {
+    type: 'Feature',
+    geometry: { type: 'Point', coordinates: [lon, lat] },
+    properties: { category: 'salon', status: 'published', area: 'nabari', ...properties },
+  };
+}
+
+/**
+ * Starts `tsunagari serve` on a random port with a fresh SQLite database. `places` (GeoJSON
+ * Features) are imported first; `sample: false` serves only them.
+ * Answers {url, stop()}.
+ */
+export async function startServer({ places = null, sample = true } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'tsunagari-browser-'));
+  const database = `sqlite://${join(dir, 'test.db')}`;
+  const env = { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' };
+  if (places) {
+    if (sample) {
+      // An empty database gets the sample data on the first `serve`; import after that.
+      const first = await startServer.spawn(database, env, []);
+      await first.stop();
+    }
+    const file = join(dir, 'places.geojson');
+    writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: places }));
+    const run = spawnSync(BIN, ['import', file, '--database', database], { env, encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`import failed:\n${run.stdout}\n${run.stderr}`);
+  }
+  const server = await startServer.spawn(database, env, sample ? [] : ['--no-sample']);
+  return {
+    url: server.url,
+    async stop() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+startServer.spawn = function spawnServer(database, env, extra) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--database', database, ...extra], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let done = false;
+    const timer = setTimeout(() => fail(new Error(`server did not start in 60 s:\n${output}`)), 60_000);
+    const stop = () => new Promise((resolveStop) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolveStop();
+      child.once('exit', () => resolveStop());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    });
+    function fail(error) {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(error);
+    }
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = /serving at (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
+      if (match && !done) {
+        done = true;
+        clearTimeout(timer);
+        resolvePromise({ url: match[1], stop });
+      }
+    });
+    child.on('exit', (code) => fail(new Error(`server exited (${code}) before serving:\n${output}`)));
+    child.on('error', fail);
+  });
+};
+
+/** Launches Debian's Chromium headless with a fresh profile. */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * A new page in a fresh context that can reach only 127.0.0.1 (so the map tiles fail, as on
+ * a network that cannot reach them). Records CSP violations, CSP console errors, uncaught
+ * errors and the API requests the page makes.
+ */
+export async function openPage(browser, { viewport = { width: 1280, height: 800 }, geolocation, locale = 'ja-JP', ...options } = {}) {
+  const context = await browser.newContext({
+    viewport,
+    locale,
+    timezoneId: 'Asia/Tokyo',
+    ...(geolocation ? { geolocation, permissions: ['geolocation'] } : {}),
+    ...options,
+  });
+  const blocked = [];
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname === '127.0.0.1' || url.protocol === 'data:') return route.continue();
+    blocked.push(url.href);
+    return route.abort('internetdisconnected');
+  });
+  await context.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (event) => {
+      window.__csp.push(`${event.violatedDirective} ${event.blockedURI} ${event.sample ?? ''}`);
+    });
+  });
+  const page = await context.newPage();
+  const watch = { cspConsole: [], errors: [], apiRequests: [], blocked };
+  page.on('console', (message) => {
+    if (/Content[- ]Security[- ]Policy/i.test(message.text())) watch.cspConsole.push(message.text());
+  });
+  page.on('pageerror', (error) => watch.errors.push(String(error)));
+  page.on('request', (request) => {
+    if (request.url().includes('/api/collections/places/items')) watch.apiRequests.push(request.url());
+  });
+  return { context, page, watch };
+}
+
+/** The CSP violations and script errors seen so far (each list must be empty). */
+export async function problems(page, watch) {
+  const csp = await page.evaluate(() => window.__csp ?? []);
+  return { csp, cspConsole: watch.cspConsole, errors: watch.errors };
+}
+
+/**
+ * Waits until the page has settled — the list shows a count, nothing is loading, and the
+ * count, the map view and the URL have not changed for half a second (map moves are
+ * debounced, and a search may zoom the map) — and answers the count shown.
+ */
+export async function listCount(page, { timeout = 30_000 } = {}) {
+  await page.waitForFunction(() => document.querySelector('#result-count')?.dataset.count !== undefined, null, { timeout });
+  const deadline = Date.now() + timeout;
+  let last = null;
+  let stableSince = Date.now();
+  for (;;) {
+    const now = await page.evaluate(() => JSON.stringify([
+      document.querySelector('#result-count')?.dataset.count,
+      document.querySelector('#place-list')?.getAttribute('aria-busy'),
+      document.querySelector('#map')?.dataset.bbox,
+      location.href,
+    ]));
+    if (now !== last) {
+      last = now;
+      stableSince = Date.now();
+    } else if (JSON.parse(now)[1] === 'false' && Date.now() - stableSince >= 500) {
+      return Number(JSON.parse(now)[0]);
+    }
+    if (Date.now() > deadline) throw new Error(`the page did not settle: ${now}`);
+    await page.waitForTimeout(50);
+  }
+}
+
+/** The current map view's bbox as the page computes it (from the URL's map= and the map size). */
+export async function viewBbox(page) {
+  return page.evaluate(() => document.querySelector('#map').dataset.bbox);
+}
+
+export async function getJson(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.json();
+}
+
+/** Saves a screenshot under test-artifacts/ and answers its path. */
+export async function screenshot(page, name, options = {}) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, ...options });
+  return path;
+}
+
+/** The numbers on the cluster icons plus the single markers now drawn on the map. */
+export async function markersRepresented(page) {
+  return page.evaluate(() => {
+    let total = document.querySelectorAll('#map .place-marker').length;
+    for (const el of document.querySelectorAll('#map .place-cluster .cluster-count')) total += Number(el.textContent);
+    return total;
+  });
+}

@@ -1,0 +1,84 @@
+//! The web pages and their assets are served by the binary itself, with the security headers,
+//! revalidation, and nothing outside `web/`.
+
+mod common;
+
+use common::TestServer;
+
+#[tokio::test]
+async fn the_map_page_and_its_libraries_are_served_without_a_cdn() {
+    let s = TestServer::start().await;
+    let page = s.client.get(s.url("/")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = page.text().await.unwrap();
+    assert!(html.contains("lang=\"ja\""), "Japanese by default");
+    for asset in [
+        "/js/main.js",
+        "/css/app.css",
+        "/vendor/leaflet/leaflet.js",
+        "/vendor/markercluster/leaflet.markercluster.js",
+    ] {
+        assert!(html.contains(asset), "{asset} not referenced");
+        let r = s.client.get(s.url(asset)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{asset} (run `npm ci --prefix web` first)");
+    }
+    assert!(
+        !html.contains("://unpkg") && !html.contains("://cdn"),
+        "no CDN"
+    );
+}
+
+#[tokio::test]
+async fn assets_revalidate_with_etags() {
+    let s = TestServer::start().await;
+    let first = s.client.get(s.url("/js/main.js")).send().await.unwrap();
+    assert_eq!(first.headers()["cache-control"], "no-cache");
+    let etag = first.headers()["etag"].clone();
+    let again = s
+        .client
+        .get(s.url("/js/main.js"))
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+}
+
+#[tokio::test]
+async fn nothing_outside_the_asset_folders_is_served() {
+    let s = TestServer::start().await;
+    // reqwest normalises `..` away, so send the raw request line ourselves.
+    let addr = s.base.trim_start_matches("http://").to_owned();
+    for path in [
+        "/js/../../Cargo.toml",
+        "/css/../index.html",
+        "/js/..%2f..%2fCargo.toml",
+        "/vendor/leaflet/../../package.json",
+        "/js/./main.js",
+        "/package.json",
+        "/index.html",
+    ] {
+        let status = raw_get_status(&addr, path).await;
+        assert_eq!(status, 404, "{path}");
+    }
+}
+
+async fn raw_get_status(addr: &str, path: &str) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.unwrap();
+    let head = String::from_utf8_lossy(&response);
+    head.split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("a status line")
+}
