@@ -115,10 +115,11 @@ impl Places {
         edit: impl FnOnce(PlaceFields) -> PlaceFields,
     ) -> Result<Place, StoreError> {
         let _writer = self.writer.lock().await;
+        // The database, not the index, is the truth about the current version.
         let current = self
-            .read()
-            .get(&id)
-            .map(|e| e.place.clone())
+            .store
+            .get_place(id)
+            .await?
             .ok_or(StoreError::NotFound(id))?;
         if current.version != expected_version {
             return Err(StoreError::VersionConflict {

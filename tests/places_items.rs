@@ -263,8 +263,8 @@ async fn single_item_has_links_and_unknown_or_private_ids_are_not_found() {
         .places
         .read()
         .entries()
-        .filter(|e| e.place.fields.status != Status::Published)
-        .map(|e| (e.place.id.to_string(), e.place.fields.status))
+        .filter(|e| e.status != Status::Published)
+        .map(|e| (e.id.to_string(), e.status))
         .collect();
     assert!(hidden.iter().any(|(_, st)| *st == Status::Draft));
     assert!(hidden.iter().any(|(_, st)| *st == Status::Archived));

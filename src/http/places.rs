@@ -168,7 +168,7 @@ pub async fn item(
     // unknown id, so that ids of drafts cannot be probed.
     let entry = index
         .get(&uuid)
-        .filter(|e| e.place.fields.status == Status::Published)
+        .filter(|e| e.status == Status::Published)
         .ok_or_else(not_found)?;
     let links = vec![
         Link::new(

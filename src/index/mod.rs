@@ -19,14 +19,19 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use uuid::Uuid;
 
-/// One place in the index.
+/// One place in the index: only what queries test, and the place's GeoJSON. The full record
+/// stays in the database, so that memory holds each text once (as encoded JSON) plus its
+/// search key.
 #[derive(Debug)]
 pub struct Entry {
-    pub place: Place,
+    pub id: Uuid,
+    pub version: i64,
+    pub location: LonLat,
+    pub status: Status,
     pub feature: PreparedFeature,
     category: u16,
     area: Option<u16>,
-    search_key: String,
+    search_key: Box<str>,
 }
 
 /// Which places a query wants, besides where they are.
@@ -119,10 +124,9 @@ impl PlaceIndex {
         match self.by_id.get(&place.id).copied() {
             Some(slot) => {
                 let old = self.sphere_point(slot);
-                self.status_counts[status_slot(self.entries[slot as usize].place.fields.status)] -=
-                    1;
+                self.status_counts[status_slot(self.entries[slot as usize].status)] -= 1;
                 let entry = self.make_entry(place);
-                self.status_counts[status_slot(entry.place.fields.status)] += 1;
+                self.status_counts[status_slot(entry.status)] += 1;
                 self.entries[slot as usize] = entry;
                 let new = self.sphere_point(slot);
                 if old != new {
@@ -141,7 +145,7 @@ impl PlaceIndex {
         let slot = u32::try_from(self.entries.len()).expect("fewer than 4 billion places");
         self.by_id.insert(place.id, slot);
         let entry = self.make_entry(place);
-        self.status_counts[status_slot(entry.place.fields.status)] += 1;
+        self.status_counts[status_slot(entry.status)] += 1;
         self.entries.push(entry);
         slot
     }
@@ -168,10 +172,14 @@ impl PlaceIndex {
             .iter()
             .map(|p| text::normalize(p))
             .collect::<Vec<_>>()
-            .join("\u{1}");
+            .join("\u{1}")
+            .into_boxed_str();
         Entry {
+            id: place.id,
+            version: place.version,
+            location: f.location,
+            status: f.status,
             feature: PreparedFeature::new(&place),
-            place,
             category,
             area,
             search_key,
@@ -180,11 +188,7 @@ impl PlaceIndex {
 
     fn sphere_point(&self, slot: u32) -> SpherePoint {
         SpherePoint {
-            xyz: self.entries[slot as usize]
-                .place
-                .fields
-                .location
-                .unit_vector(),
+            xyz: self.entries[slot as usize].location.unit_vector(),
             slot,
         }
     }
@@ -219,7 +223,7 @@ impl PlaceIndex {
     }
 
     pub fn matches(&self, entry: &Entry, filter: &Filter) -> bool {
-        filter.statuses.contains(&entry.place.fields.status)
+        filter.statuses.contains(&entry.status)
             && (filter.categories.is_empty() || filter.categories.contains(&entry.category))
             && (filter.areas.is_empty() || entry.area.is_some_and(|a| filter.areas.contains(&a)))
             && filter
@@ -236,7 +240,7 @@ impl PlaceIndex {
     pub fn query(&self, q: &PlaceQuery) -> Page {
         let keep = |slot: u32| {
             let e = self.entry(slot);
-            self.matches(e, &q.filter) && q.bbox.is_none_or(|b| b.contains(e.place.fields.location))
+            self.matches(e, &q.filter) && q.bbox.is_none_or(|b| b.contains(e.location))
         };
         match q.near {
             Some(near) => self.query_near(near, q, keep),
@@ -258,7 +262,7 @@ impl PlaceIndex {
                         let status = q.filter.statuses[0];
                         let matched = self.count_with_status(status);
                         let hits = (0..self.entries.len() as u32)
-                            .filter(|&s| self.entry(s).place.fields.status == status)
+                            .filter(|&s| self.entry(s).status == status)
                             .skip(q.offset)
                             .take(q.limit)
                             .map(|slot| Hit {
@@ -291,7 +295,7 @@ impl PlaceIndex {
     fn query_near(&self, near: Near, q: &PlaceQuery, keep: impl Fn(u32) -> bool) -> Page {
         let centre = near.point;
         let xyz = centre.unit_vector();
-        let distance = |slot: u32| self.entry(slot).place.fields.location.distance_m(centre);
+        let distance = |slot: u32| self.entry(slot).location.distance_m(centre);
         let wanted = q.offset.saturating_add(q.limit);
         let mut found: Vec<(f64, u32)>;
         let matched;
@@ -366,8 +370,8 @@ impl PlaceIndex {
         let mut points = self
             .entries
             .iter()
-            .filter(|e| statuses.contains(&e.place.fields.status))
-            .map(|e| e.place.fields.location);
+            .filter(|e| statuses.contains(&e.status))
+            .map(|e| e.location);
         let first = points.next()?;
         let start = BBox::new(first, first).expect("a point is a box");
         Some(points.fold(start, BBox::extend))
@@ -377,11 +381,7 @@ impl PlaceIndex {
     pub fn counts(&self, statuses: &[Status]) -> (Vec<usize>, Vec<usize>) {
         let mut by_category = vec![0; self.reference.categories().len()];
         let mut by_area = vec![0; self.reference.areas().len()];
-        for e in self
-            .entries
-            .iter()
-            .filter(|e| statuses.contains(&e.place.fields.status))
-        {
+        for e in self.entries.iter().filter(|e| statuses.contains(&e.status)) {
             by_category[usize::from(e.category)] += 1;
             if let Some(a) = e.area {
                 by_area[usize::from(a)] += 1;

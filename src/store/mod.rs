@@ -74,6 +74,9 @@ pub trait Store: Send + Sync {
     /// Every place, archived ones included, in registration order.
     async fn load_places(&self) -> Result<Vec<Place>>;
 
+    /// The current version of one place, archived ones included.
+    async fn get_place(&self, id: Uuid) -> Result<Option<Place>>;
+
     /// Stores new places (version 1) and their first history entries, all or none.
     async fn create_places(&self, places: &[Place]) -> Result<()>;
 

@@ -128,6 +128,14 @@ impl Store for SqliteStore {
         rows.iter().map(place_from_row).collect()
     }
 
+    async fn get_place(&self, id: Uuid) -> Result<Option<Place>> {
+        let row = sqlx::query("SELECT * FROM places WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(place_from_row).transpose()
+    }
+
     async fn create_places(&self, places: &[Place]) -> Result<()> {
         let mut tx = self.begin_write().await?;
         for place in places {
