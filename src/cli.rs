@@ -30,6 +30,20 @@ pub enum Command {
     /// Import places from a GeoJSON FeatureCollection: every feature is checked first, and
     /// either all are imported or none (each error is listed with its feature number).
     Import(ImportArgs),
+    /// Write synthetic national data for benchmarks (places around Japan's prefectural
+    /// capitals, with the national shares of 通いの場) as a GeoJSON FeatureCollection on
+    /// standard output, importable with `tsunagari import`.
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// How many places.
+    #[arg(long, default_value_t = 150_000)]
+    pub places: usize,
+    /// The same seed gives the same places.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }
 
 #[derive(Debug, Args)]
@@ -127,6 +141,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("database {} is up to date", args.database);
         }
         Command::Import(args) => import(args).await?,
+        Command::Generate(args) => generate(args)?,
     }
     Ok(())
 }
@@ -164,5 +179,32 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
     }
     let created = places.create(valid, "import").await?;
     println!("imported {} places", created.len());
+    Ok(())
+}
+
+fn generate(args: GenerateArgs) -> anyhow::Result<()> {
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
+    for (i, p) in crate::generate::synthetic_places(args.places, args.seed).enumerate() {
+        if i > 0 {
+            out.write_all(b",\n")?;
+        }
+        let (lon, lat) = p.location.expect("generated places have a location");
+        let feature = serde_json::json!({
+            "type": "Feature",
+            "geometry": { "type": "Point", "coordinates": [lon, lat] },
+            "properties": {
+                "name": p.name, "category": p.category, "tags": p.tags,
+                "description": p.description, "address": p.address, "schedule": p.schedule,
+                "schedule_note": p.schedule_note, "cost": p.cost, "audience": p.audience,
+                "source": p.source, "status": p.status, "sample": p.sample,
+            },
+        });
+        serde_json::to_writer(&mut out, &feature)?;
+    }
+    out.write_all(b"\n]}\n")?;
+    out.flush()?;
     Ok(())
 }

@@ -8,6 +8,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod generate;
 pub mod http;
 pub mod index;
 pub mod interchange;

@@ -4,8 +4,9 @@
 //! to the very next read, and the index never holds something the database does not.
 
 use crate::domain::{Place, PlaceFields, Reference, Status};
-use crate::index::PlaceIndex;
+use crate::index::{IndexBuilder, PlaceIndex};
 use crate::store::{Change, HistoryEntry, Store, StoreError};
+use futures_util::TryStreamExt;
 use parking_lot::{RwLock, RwLockReadGuard};
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -24,8 +25,19 @@ impl Places {
         store: Arc<dyn Store>,
         reference: Arc<Reference>,
     ) -> Result<Self, StoreError> {
-        let places = store.load_places().await?;
-        let index = PlaceIndex::build(reference, places);
+        let started = std::time::Instant::now();
+        let mut builder = IndexBuilder::new(reference);
+        let mut rows = store.stream_places();
+        while let Some(place) = rows.try_next().await? {
+            builder.push(place);
+        }
+        drop(rows);
+        let index = builder.finish();
+        tracing::info!(
+            places = index.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "index built from the database"
+        );
         Ok(Self {
             store,
             index: RwLock::new(index),

@@ -50,7 +50,7 @@ fn places() -> impl Strategy<Value = Vec<(f64, f64, usize)>> {
 fn build(points: &[(f64, f64, usize)]) -> PlaceIndex {
     let reference = Arc::new(Reference::builtin());
     let now = OffsetDateTime::now_utc();
-    let places = points
+    let places: Vec<Place> = points
         .iter()
         .enumerate()
         .map(|(i, &(lon, lat, c))| Place {

@@ -101,22 +101,11 @@ pub struct PlaceIndex {
 }
 
 impl PlaceIndex {
-    /// Builds the index from every stored place, in registration order.
-    pub fn build(reference: Arc<Reference>, places: Vec<Place>) -> Self {
-        let mut index = Self {
-            reference,
-            entries: Vec::with_capacity(places.len()),
-            by_id: HashMap::with_capacity(places.len()),
-            tree: RTree::new(),
-            status_counts: [0; 3],
-        };
-        let mut points = Vec::with_capacity(places.len());
-        for place in places {
-            let slot = index.push(place);
-            points.push(index.sphere_point(slot));
-        }
-        index.tree = RTree::bulk_load(points);
-        index
+    /// Builds the index from places in registration order.
+    pub fn build(reference: Arc<Reference>, places: impl IntoIterator<Item = Place>) -> Self {
+        let mut builder = IndexBuilder::new(reference);
+        places.into_iter().for_each(|p| builder.push(p));
+        builder.finish()
     }
 
     /// Adds a new place or replaces the current version of a known one.
@@ -388,6 +377,41 @@ impl PlaceIndex {
             }
         }
         (by_category, by_area)
+    }
+}
+
+/// Builds an index one place at a time (as rows stream from the database), then loads the
+/// R-tree in one go, which packs it better and faster than inserting point by point.
+pub struct IndexBuilder {
+    index: PlaceIndex,
+    points: Vec<SpherePoint>,
+}
+
+impl IndexBuilder {
+    pub fn new(reference: Arc<Reference>) -> Self {
+        let index = PlaceIndex {
+            reference,
+            entries: Vec::new(),
+            by_id: HashMap::new(),
+            tree: RTree::new(),
+            status_counts: [0; 3],
+        };
+        Self {
+            index,
+            points: Vec::new(),
+        }
+    }
+
+    /// Adds a place not seen before, after every place already added.
+    pub fn push(&mut self, place: Place) {
+        let slot = self.index.push(place);
+        self.points.push(self.index.sphere_point(slot));
+    }
+
+    pub fn finish(mut self) -> PlaceIndex {
+        self.index.entries.shrink_to_fit();
+        self.index.tree = RTree::bulk_load(self.points);
+        self.index
     }
 }
 

@@ -10,6 +10,7 @@ pub use sqlite::SqliteStore;
 
 use crate::domain::{Place, Reference};
 use async_trait::async_trait;
+use futures_util::stream::BoxStream;
 use serde::Serialize;
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -71,8 +72,9 @@ pub trait Store: Send + Sync {
     /// Makes the stored categories and areas equal the given reference data.
     async fn sync_reference(&self, reference: &Reference) -> Result<()>;
 
-    /// Every place, archived ones included, in registration order.
-    async fn load_places(&self) -> Result<Vec<Place>>;
+    /// Every place, archived ones included, in registration order, one at a time so that
+    /// start-up never holds the whole table twice.
+    fn stream_places(&self) -> BoxStream<'_, Result<Place>>;
 
     /// The current version of one place, archived ones included.
     async fn get_place(&self, id: Uuid) -> Result<Option<Place>>;

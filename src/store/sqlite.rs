@@ -8,6 +8,7 @@
 use super::{Change, HistoryEntry, Result, Store, StoreError};
 use crate::domain::{LonLat, Place, PlaceFields, Reference, Source, Status};
 use async_trait::async_trait;
+use futures_util::stream::{BoxStream, StreamExt, TryStreamExt};
 use sqlx::query::Query;
 use sqlx::sqlite::SqliteArguments;
 use sqlx::sqlite::{
@@ -121,11 +122,25 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn load_places(&self) -> Result<Vec<Place>> {
-        let rows = sqlx::query("SELECT * FROM places ORDER BY seq")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(place_from_row).collect()
+    fn stream_places(&self) -> BoxStream<'_, Result<Place>> {
+        // Pages of rows by registration order: bounded memory, and far fewer trips through
+        // sqlx's worker thread than one row at a time.
+        const PAGE: i64 = 4096;
+        let pages = futures_util::stream::try_unfold(Some(0_i64), move |after| async move {
+            let Some(after) = after else { return Ok(None) };
+            let rows = sqlx::query("SELECT * FROM places WHERE seq > ? ORDER BY seq LIMIT ?")
+                .bind(after)
+                .bind(PAGE)
+                .fetch_all(&self.pool)
+                .await?;
+            let next = match rows.last() {
+                Some(last) if rows.len() as i64 == PAGE => Some(last.try_get::<i64, _>("seq")?),
+                _ => None,
+            };
+            let places: Vec<Result<Place>> = rows.iter().map(place_from_row).collect();
+            Ok::<_, StoreError>(Some((futures_util::stream::iter(places), next)))
+        });
+        pages.try_flatten().boxed()
     }
 
     async fn get_place(&self, id: Uuid) -> Result<Option<Place>> {
