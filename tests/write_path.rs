@@ -206,3 +206,19 @@ async fn an_empty_server_serves_empty_collections() {
     let near = s.get(&format!("{ITEMS}?near=136.1,34.6&limit=5")).await;
     assert_eq!(near.matched(), 0);
 }
+
+#[tokio::test]
+async fn start_up_reads_every_place_across_many_pages_in_order() {
+    let s = TestServer::start_empty().await;
+    let reference = Reference::builtin();
+    // Two full pages of the loader and one more place.
+    let fields: Vec<PlaceFields> = tsunagari::generate::synthetic_places(4096 * 2 + 1, 3)
+        .map(|p| p.validate(&reference).expect("valid"))
+        .collect();
+    let created = s.places.create(fields, "bulk").await.unwrap();
+    let s = s.restart().await;
+    let ids: Vec<uuid::Uuid> = s.places.read().entries().map(|e| e.id).collect();
+    let expected: Vec<uuid::Uuid> = created.iter().map(|p| p.id).collect();
+    assert_eq!(ids.len(), expected.len());
+    assert!(ids == expected, "every place, once, in registration order");
+}
