@@ -7,8 +7,13 @@ use crate::domain::Reference;
 use crate::places::Places;
 use crate::sample::{self, SAMPLE_ACTOR, SampleError};
 use crate::store::{self, StoreError};
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -97,13 +102,12 @@ pub async fn start(config: ServeConfig) -> Result<Server, StartError> {
         source,
     })?;
     let (tx, rx) = oneshot::channel();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await
-    });
+    let task = tokio::spawn(serve_connections(
+        listener,
+        router,
+        config.header_read_timeout,
+        rx,
+    ));
     tracing::info!(%addr, "serving");
     Ok(Server {
         addr,
@@ -111,6 +115,53 @@ pub async fn start(config: ServeConfig) -> Result<Server, StartError> {
         shutdown: Some(tx),
         task,
     })
+}
+
+/// Accepts connections until `shutdown` fires, then lets the requests under way finish.
+///
+/// Unlike `axum::serve`, this bounds how long a client may take to send its headers.
+async fn serve_connections(
+    listener: TcpListener,
+    router: axum::Router,
+    header_read_timeout: Duration,
+    mut shutdown: oneshot::Receiver<()>,
+) -> std::io::Result<()> {
+    let graceful = GracefulShutdown::new();
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors, say: back off rather than spin.
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = TowerToHyperService::new(router.clone());
+        let connection = builder.serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection closed with an error");
+            }
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(Duration::from_secs(10)) => {
+            tracing::warn!("requests still under way after 10 s; stopping anyway");
+        }
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {

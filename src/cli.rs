@@ -120,6 +120,7 @@ impl ServeArgs {
             listen: self.listen,
             database: self.db.database,
             load_sample: !self.no_sample,
+            header_read_timeout: crate::config::DEFAULT_HEADER_READ_TIMEOUT,
             http,
         })
     }

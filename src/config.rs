@@ -84,5 +84,11 @@ pub struct ServeConfig {
     pub database: String,
     /// Load the sample Nabari data into an empty database.
     pub load_sample: bool,
+    /// How long a client may take to send a request's headers before its connection is
+    /// closed, so that clients trickling bytes cannot hold connections (and file
+    /// descriptors) for ever.
+    pub header_read_timeout: std::time::Duration,
     pub http: HttpConfig,
 }
+
+pub const DEFAULT_HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);

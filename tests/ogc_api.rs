@@ -255,3 +255,36 @@ async fn other_routes_refuse_unknown_parameters_too() {
         .await
         .assert_problem(400);
 }
+
+/// A client that trickles its headers is cut off after the header-read timeout instead of
+/// holding its connection for ever; other clients are served meanwhile.
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_disconnected() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let s = TestServer::start().await;
+    let addr = s.base.trim_start_matches("http://").to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .await
+        .unwrap();
+    assert_eq!(
+        s.get("/healthz").await.status,
+        200,
+        "others are served meanwhile"
+    );
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(
+        common::HEADER_READ_TIMEOUT * 10,
+        slow.read_to_end(&mut rest),
+    )
+    .await;
+    assert!(
+        closed.is_ok(),
+        "the server kept a connection whose headers never ended"
+    );
+    let text = String::from_utf8_lossy(&rest);
+    assert!(
+        rest.is_empty() || text.starts_with("HTTP/1.1 408"),
+        "{text}"
+    );
+}

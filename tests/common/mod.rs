@@ -10,6 +10,9 @@ use tsunagari::app::{self, Server};
 use tsunagari::config::{HttpConfig, ServeConfig};
 use tsunagari::places::Places;
 
+/// Short, so that the slow-client test runs quickly.
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(500);
+
 pub struct TestServer {
     pub base: String,
     pub client: reqwest::Client,
@@ -43,6 +46,7 @@ impl TestServer {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             database: database.clone(),
             load_sample,
+            header_read_timeout: HEADER_READ_TIMEOUT,
             http: HttpConfig::default(),
         };
         let server = app::start(config).await.expect("server starts");
