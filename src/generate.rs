@@ -95,15 +95,7 @@ pub fn synthetic_places(n: usize, seed: u64) -> impl Iterator<Item = PlaceInput>
     let mut rng = fastrand::Rng::with_seed(seed);
     let total_weight: u32 = CENTRES.iter().map(|c| c.3).sum();
     (0..n).map(move |i| {
-        let mut pick = rng.u32(0..total_weight);
-        let centre = CENTRES
-            .iter()
-            .find(|c| {
-                let hit = pick < c.3;
-                pick = pick.saturating_sub(c.3);
-                hit
-            })
-            .unwrap_or(&CENTRES[0]);
+        let centre = weighted(&mut rng, &CENTRES, total_weight, |c| c.3);
         // About 25 km of spread around the capital, denser near it.
         let (dx, dy) = (gaussian(&mut rng) * 0.25, gaussian(&mut rng) * 0.22);
         let lon = (centre.1 + dx).clamp(122.0, 154.0);
@@ -117,15 +109,7 @@ pub fn synthetic_places(n: usize, seed: u64) -> impl Iterator<Item = PlaceInput>
             ""
         };
         let (category, kind, tag) = if rng.u32(0..1000) < 900 {
-            let mut pick = rng.u32(0..1000);
-            let a = ACTIVITIES
-                .iter()
-                .find(|a| {
-                    let hit = pick < a.3;
-                    pick = pick.saturating_sub(a.3);
-                    hit
-                })
-                .unwrap_or(&ACTIVITIES[4]);
+            let a = weighted(&mut rng, &ACTIVITIES, 1000, |a| a.3);
             (a.0, a.1, a.2)
         } else {
             let o = OTHERS[rng.usize(..OTHERS.len())];
@@ -189,6 +173,23 @@ pub fn synthetic_places(n: usize, seed: u64) -> impl Iterator<Item = PlaceInput>
             ..Default::default()
         }
     })
+}
+
+/// One item, chosen with probability weight / total (the weights add up to `total`).
+fn weighted<'a, T>(
+    rng: &mut fastrand::Rng,
+    items: &'a [T],
+    total: u32,
+    weight: impl Fn(&T) -> u32,
+) -> &'a T {
+    let mut pick = rng.u32(0..total);
+    for item in items {
+        if pick < weight(item) {
+            return item;
+        }
+        pick -= weight(item);
+    }
+    items.last().expect("at least one item")
 }
 
 /// A standard normal sample (Box–Muller), cut at ±4.

@@ -184,13 +184,7 @@ fn assert_security_headers(a: &common::Answer, what: &str) {
 async fn every_answer_carries_the_security_headers() {
     let s = TestServer::start().await;
     let doc = s.get("/api/openapi.json").await;
-    let id = s
-        .get("/api/collections/places/items?limit=1")
-        .await
-        .features()[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = s.first_place_id().await;
     let mut paths: Vec<String> = doc.body["paths"]
         .as_object()
         .unwrap()
@@ -244,13 +238,7 @@ async fn other_routes_refuse_unknown_parameters_too() {
         assert!(a.body["parameter"].is_string(), "{path}");
     }
     assert_eq!(s.get("/api?f=json").await.status, 200);
-    let id = s
-        .get("/api/collections/places/items?limit=1")
-        .await
-        .features()[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = s.first_place_id().await;
     s.get(&format!("/api/collections/places/items/{id}?bbox=1,2,3,4"))
         .await
         .assert_problem(400);

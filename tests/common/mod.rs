@@ -90,6 +90,12 @@ impl TestServer {
         answer(response).await
     }
 
+    /// The id of the first published place.
+    pub async fn first_place_id(&self) -> String {
+        let a = self.get("/api/collections/places/items?limit=1").await;
+        a.features()[0]["id"].as_str().expect("an id").to_owned()
+    }
+
     pub async fn request(&self, method: reqwest::Method, path: &str) -> Answer {
         let response = self
             .client
