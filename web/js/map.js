@@ -69,6 +69,20 @@ const AttributionControl = L?.Control.extend({
   },
 });
 
+/**
+ * Leaflet's layer switcher puts each layer's name into the page with innerHTML. The names come
+ * from the server's configuration, so they are treated as untrusted: Leaflet gets a fixed
+ * placeholder, and the real name is then set as text.
+ */
+const TextLayersControl = L?.Control.Layers.extend({
+  _addItem(obj) {
+    const label = L.Control.Layers.prototype._addItem.call(this, { ...obj, name: '' });
+    const name = label.querySelector('span > span');
+    if (name) name.textContent = ` ${obj.layer.tsunagariName ?? ''}`;
+    return label;
+  },
+});
+
 export function mapAvailable() {
   return Boolean(L && L.markerClusterGroup);
 }
@@ -152,8 +166,10 @@ export class PlaceMap {
         crossOrigin: false,
       });
       layer.tsunagariConfig = config;
+      layer.tsunagariName = typeof config.name === 'string' ? config.name : config.url;
       this.watchTiles(layer);
-      baseLayers[config.name ?? config.url] = layer;
+      // The key is ours (see TextLayersControl); the name is set as text.
+      baseLayers[`layer-${Object.keys(baseLayers).length + 1}`] = layer;
       first ??= layer;
     }
     if (first) {
@@ -161,7 +177,7 @@ export class PlaceMap {
       this.attribution.update(first.tsunagariConfig);
     }
     if (Object.keys(baseLayers).length > 1) {
-      this.layersControl = L.control.layers(baseLayers, {}, { position: 'topright', collapsed: true });
+      this.layersControl = new TextLayersControl(baseLayers, {}, { position: 'topright', collapsed: true });
       this.layersControl.addTo(this.map);
     }
     this.map.on('baselayerchange', (event) => {
