@@ -360,10 +360,42 @@ export class PlaceMap {
   openPopup(feature) {
     this.popupFeature = feature;
     const [lat, lon] = latLonOf(feature);
+    this.fitPopupToMap();
     this.popup
       .setLatLng([lat, lon])
       .setContent(placePopup(feature, { onMore: () => this.handlers.onPopupMore?.(feature.id) }))
       .openOn(this.map);
+  }
+
+  /**
+   * Sizes the popup to the map as it is now (a 360 px phone, large text) and keeps it clear
+   * of the controls in the top right corner: the map pans so that the popup's top — and its
+   * close button — is below them, and the popup scrolls rather than run off the map.
+   */
+  fitPopupToMap() {
+    const size = this.map.getSize();
+    const container = this.map.getContainer().getBoundingClientRect();
+    let controlsBottom = 0;
+    for (const control of this.map.getContainer().querySelectorAll('.leaflet-top.leaflet-right .leaflet-control')) {
+      controlsBottom = Math.max(controlsBottom, control.getBoundingClientRect().bottom - container.top);
+    }
+    let attribution = 0;
+    for (const control of this.map.getContainer().querySelectorAll('.leaflet-bottom .leaflet-control')) {
+      attribution = Math.max(attribution, container.bottom - control.getBoundingClientRect().top);
+    }
+    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 18;
+    const margin = 8;
+    const top = Math.ceil(controlsBottom) + margin;
+    const bottom = Math.ceil(attribution) + margin;
+    const options = this.popup.options;
+    options.autoPanPaddingTopLeft = L.point(margin, top);
+    options.autoPanPaddingBottomRight = L.point(margin, bottom);
+    // Content width + its margins (1rem each side, see app.css) + the wrapper's border.
+    options.maxWidth = Math.max(160, Math.min(320, size.x - 2 * margin - 2 * rem - 4));
+    options.minWidth = Math.min(220, options.maxWidth);
+    // Height left for the content: the map minus the paddings, the tip (≈ 20 px), the
+    // offset above the marker and the content's own margins.
+    options.maxHeight = Math.max(120, size.y - top - bottom - 20 - 14 - 2 * rem);
   }
 
   closePopup() {
