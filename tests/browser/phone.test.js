@@ -88,13 +88,19 @@ describe('on a phone (360×740)', { skip: skip ?? false }, () => {
     await server?.stop();
   });
 
-  it('the first screen shows the count and 「結果を見る（N 件）」, which follows a category chip and takes you to the list', async () => {
+  it('the first screen shows places on the map, the count and 「結果を見る（N 件）」, which follows a category chip and takes you to the list', async () => {
     const { context, page } = await openPhone(browser);
     try {
       await page.goto(`${server.url}/`);
       const all = await listCount(page);
       assert.equal(await page.locator('#show-results').textContent(), `結果を見る（${all} 件）`);
       assert.equal(await onScreen(page, '#show-results'), true, 'the button is on the first screen');
+      const placesInSight = await page.evaluate(() => [...document.querySelectorAll('#map .place-marker, #map .place-cluster')]
+        .filter((el) => {
+          const r = el.getBoundingClientRect();
+          return r.top >= 0 && r.bottom <= window.innerHeight - document.querySelector('#result-bar').offsetHeight;
+        }).length);
+      assert.ok(placesInSight >= 3, `places are on the first screen (${placesInSight} markers or clusters in sight)`);
       console.log(`phone first screen: ${await screenshot(page, 'phone-360x740-first-screen')}`);
 
       // Choosing a category changes what is on screen: the button's count, at once.
@@ -116,6 +122,8 @@ describe('on a phone (360×740)', { skip: skip ?? false }, () => {
       assert.equal(await onScreen(page, '#results-heading'), true);
       assert.equal(await onScreen(page, '#place-list li:first-child .item-name'), true, 'a place is in sight');
       assert.equal(await page.evaluate(() => document.activeElement?.id), 'results-heading', 'focus follows');
+      await page.locator('#result-bar').waitFor({ state: 'hidden' });
+      assert.equal(await page.locator('#result-bar').isHidden(), true, 'with the list in sight the bar steps aside');
       console.log(`phone results: ${await screenshot(page, 'phone-360x740-results')}`);
     } finally {
       await context.close();

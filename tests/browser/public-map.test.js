@@ -367,9 +367,9 @@ describe('public map (sample data)', { skip: skip ?? false }, () => {
       await listCount(page);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(width <= 360, `no sideways scrolling (page is ${width} px wide)`);
-      const order = await page.evaluate(() => ['#search-panel', '#map-panel', '#results']
+      const order = await page.evaluate(() => ['#search-panel', '#map-panel', '#filter-panel', '#results']
         .map((s) => document.querySelector(s).getBoundingClientRect().top));
-      assert.ok(order[0] < order[1] && order[1] < order[2], `stacked: search, map, list (${order})`);
+      assert.ok(order[0] < order[1] && order[1] < order[2] && order[2] < order[3], `stacked: words, map, near and filters, list (${order})`);
       const small = await page.evaluate(() => [...document.querySelectorAll('button, a.place-link, input, select, summary, .radio-chip span')]
         .filter((el) => el.offsetParent !== null)
         .map((el) => ({ el: el.id || el.className || el.tagName, h: el.getBoundingClientRect().height, w: el.getBoundingClientRect().width }))
@@ -392,6 +392,13 @@ describe('public map (sample data)', { skip: skip ?? false }, () => {
         .filter((el) => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
         .map((el) => el.id || el.textContent.trim().slice(0, 20)));
       assert.deepEqual(overflowing, [], 'no control cuts its label off');
+      // The open popup is sized again for the larger text: it stays within the screen.
+      await page.waitForFunction(() => {
+        const r = document.querySelector('.leaflet-popup')?.getBoundingClientRect();
+        return r && r.left >= 0 && r.right <= window.innerWidth;
+      }, null, { timeout: 10_000 });
+      const settings = await page.locator('#large-text, #lang-switch').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().top));
+      assert.equal(settings[0], settings[1], 'the two settings stay in one row with large text');
       console.log(`phone screenshot: ${await screenshot(page, 'phone-360x740-large-text')}`);
       assertNoProblems(await problems(page, watch));
     } finally {

@@ -487,7 +487,7 @@ async function start() {
       $(list.isShowingDetail() ? '#detail-heading' : '#results-heading')?.focus({ preventScroll: true });
     },
   }, { bar: $('#show-results') });
-  filters = new Filters($('#search-panel'), {
+  filters = new Filters($('#main'), {
     onSearch: (q) => {
       if (q === current.q) return;
       change({ q, place: null }, { push: true, reveal: Boolean(q) });
@@ -552,6 +552,11 @@ async function start() {
     $('#map').hidden = true;
   }
   stacked.addEventListener('change', () => placeMap?.invalidateSize());
+  // 「結果を見る」 steps aside while the list is in sight.
+  if ('IntersectionObserver' in window) {
+    new IntersectionObserver(([entry]) => $('#result-bar').classList.toggle('off', entry.isIntersecting))
+      .observe($('#results'));
+  }
   window.addEventListener('popstate', () => {
     stopPicking();
     apply(parseState(location.search), { history: true, focus: true });

@@ -451,7 +451,9 @@ export class PlaceMap {
     return [centre.lng, centre.lat];
   }
 
+  /** After the map's size or the text size changed: the open popup is sized again. */
   invalidateSize() {
     this.map.invalidateSize();
+    if (this.popup.isOpen() && this.popupFeature) this.openPopup(this.popupFeature);
   }
 }
