@@ -554,7 +554,8 @@ async function start() {
   stacked.addEventListener('change', () => placeMap?.invalidateSize());
   // 「結果を見る」 steps aside while the list is in sight.
   if ('IntersectionObserver' in window) {
-    new IntersectionObserver(([entry]) => $('#result-bar').classList.toggle('off', entry.isIntersecting))
+    // "In sight": the list reaches the upper three quarters of the screen, not just its edge.
+    new IntersectionObserver(([entry]) => $('#result-bar').classList.toggle('off', entry.isIntersecting), { rootMargin: '0px 0px -25% 0px' })
       .observe($('#results'));
   }
   window.addEventListener('popstate', () => {
