@@ -56,6 +56,8 @@ export class PlaceList {
     if (!loading) return;
     this.error.hidden = true;
     if (stale || this.status !== 'ready') {
+      // Keep the height the entries had, so the page does not jump while the answer comes.
+      if (this.features.length > 0) this.listView.style.minHeight = `${this.listView.offsetHeight}px`;
       this.status = 'loading';
       this.features = [];
       this.shown = 0;
@@ -72,6 +74,7 @@ export class PlaceList {
 
   /** The request failed: say so here, where the answer would have been, with a retry. */
   showError() {
+    this.listView.style.removeProperty('min-height');
     this.status = 'error';
     this.features = [];
     this.shown = 0;
@@ -114,6 +117,7 @@ export class PlaceList {
    */
   render(features, info) {
     this.status = 'ready';
+    this.listView.style.removeProperty('min-height');
     this.error.hidden = true;
     this.loading.hidden = true;
     this.features = features;
