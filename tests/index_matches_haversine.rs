@@ -76,7 +76,7 @@ fn near_case() -> impl Strategy<Value = (Vec<(f64, f64, usize)>, LonLat, f64)> {
     (
         places(),
         any::<prop::sample::Index>(),
-        (1.0..4.0f64),
+        (1.0..5.0f64),
         prop_oneof![1 => Just(0.0), 3 => 0.0..1.2f64],
         0.0..std::f64::consts::TAU,
     )
