@@ -63,8 +63,7 @@ function say(message) {
 function explain(error, doing) {
   if (error.status === 401) {
     session.showAccount(null);
-    $('#staff-panel').hidden = true;
-    $('#map-panel').hidden = true;
+    for (const id of ['#staff-panel', '#add-panel', '#map-panel']) $(id).hidden = true;
     session.showLogin(`ログインの期限が切れました。もう一度ログインしてください。${doing ? `（「${doing}」はまだ行われていません。入力した内容は残っています）` : ''}`);
     return;
   }
@@ -508,7 +507,8 @@ function accuracyText(accuracy) {
 
 function addHere() {
   const status = $('#f-here-status');
-  locate($('#app-status'), (point, accuracy) => {
+  locate($('#add-status'), (point, accuracy) => {
+    $('#add-status').textContent = '';
     openForm({ point, source: 'walk' });
     status.textContent = `現在地${accuracyText(accuracy)}を地点にしました。印をドラッグして直せます。`;
     say('');
@@ -527,8 +527,7 @@ function formHere() {
 // ---------------------------------------------------------------- start
 
 async function startWorkspace() {
-  $('#staff-panel').hidden = false;
-  $('#map-panel').hidden = false;
+  for (const id of ['#staff-panel', '#add-panel', '#map-panel']) $(id).hidden = false;
   if (started) {
     // Back after the session ended: whatever was on the page is still there.
     placeMap?.invalidateSize();
