@@ -100,11 +100,11 @@ async function axe(page, label) {
   assert.deepEqual(violations, [], `axe found WCAG A/AA violations (${label}):\n${JSON.stringify(violations, null, 2)}`);
 }
 
-/** Presses Tab until `selector` has the focus (at most `max` times). */
-async function tabTo(page, selector, max = 60) {
+/** Presses Tab (or Shift+Tab) until `selector` has the focus (at most `max` times). */
+async function tabTo(page, selector, max = 60, key = 'Tab') {
   for (let i = 0; i < max; i += 1) {
     if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
-    await page.keyboard.press('Tab');
+    await page.keyboard.press(key);
   }
   throw new Error(`Tab never reached ${selector}`);
 }
@@ -435,7 +435,8 @@ describe('the staff page', { skip: skip ?? false }, () => {
       await page.keyboard.type(TANAKA.password);
       await page.keyboard.press('Enter');
       await page.locator('#places-count[data-count]').waitFor();
-      await tabTo(page, '#add-tap');
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'places-heading', 'the focus moves on from the login form');
+      await tabTo(page, '#add-tap', 20, 'Shift+Tab');
       await page.keyboard.press('Enter');
       assert.equal(await page.evaluate(() => document.activeElement.id), 'pick-prompt');
       await tabTo(page, '#pick-centre', 5);
@@ -449,7 +450,7 @@ describe('the staff page', { skip: skip ?? false }, () => {
       await page.locator('#f-name').press('Enter');
       await page.locator('#detail-heading', { hasText: 'キーボードで追加した場所' }).waitFor();
       assert.equal(await page.evaluate(() => document.activeElement.id), 'detail-heading');
-      await tabTo(page, '#logout', 80);
+      await tabTo(page, '#logout', 40, 'Shift+Tab');
       await page.keyboard.press('Enter');
       await page.locator('#login-panel').waitFor({ state: 'visible' });
 

@@ -579,6 +579,10 @@ async function startWorkspace() {
   stacked.addEventListener('change', () => placeMap?.invalidateSize());
   document.documentElement.classList.add('ready');
   showList(false);
+  // After the login form, the focus goes to the list's heading (not left on a hidden button).
+  if (!$('#login-submit').offsetParent && document.activeElement === document.body) {
+    $('#places-heading').focus({ preventScroll: true });
+  }
   await loadPlaces();
 }
 
