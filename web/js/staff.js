@@ -160,8 +160,20 @@ async function loadReview() {
 
 // ---------------------------------------------------------------- one place
 
+/** True while the form holds something not saved (a tap elsewhere must not lose it). */
+function formInUse() {
+  if (view !== 'form') return false;
+  if (editing?.base) return form.changesFrom(editing.base) !== null;
+  return Object.values(form.toFeature().properties).length > 1 || form.point() !== null;
+}
+
 /** Opens a place's details, fetched fresh (any status) with its ETag. */
 async function openPlace(id, { message = '' } = {}) {
+  if (formInUse()) {
+    say('入力中の内容があります。先に保存するか「やめる」を押してから、ほかの場所を開いてください。');
+    $('#app-status').scrollIntoView({ block: 'nearest' });
+    return;
+  }
   let loaded;
   try {
     loaded = await api.getPlaceForEdit(id);
