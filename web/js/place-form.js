@@ -153,7 +153,9 @@ export class PlaceForm {
   describePoint() {
     const point = this.point();
     const note = this.form.querySelector('#f-point-note');
-    note.textContent = Array.isArray(point) ? '地図の上の印の位置です。印を動かして直せます。' : 'まだ決まっていません。';
+    note.textContent = Array.isArray(point)
+      ? '地図に赤い印で示しています。直すときは「地図で選ぶ」を押すか、印をドラッグしてください。'
+      : 'まだ決まっていません。「地図で選ぶ」か「現在地」で決めてください。';
   }
 
   /** [lon, lat], null when both are empty, or 'invalid'. */

@@ -1,7 +1,7 @@
 // The staff's lists: every place with its status (下書き/公開中/アーカイブ), and the 要確認
 // list of published places nobody has checked for a while, each with 「確認しました」.
 
-import { h, replaceChildren, setCategoryColour } from './dom.js';
+import { h, setCategoryColour } from './dom.js';
 import { categoryName, formatDate } from './i18n.js';
 import { categoryOf } from './place-view.js';
 import { STATUS_LABELS } from './staff-fields.js';
@@ -131,8 +131,4 @@ export class ReviewList extends StaffList {
     this.countEl.textContent = `${this.features.length} 件`;
     this.countEl.dataset.count = String(this.features.length);
   }
-}
-
-export function replaceList(el, ...children) {
-  replaceChildren(el, ...children);
 }
