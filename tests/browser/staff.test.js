@@ -424,6 +424,31 @@ describe('the staff page', { skip: skip ?? false }, () => {
     }
   });
 
+  it('when the session ends in the middle of an edit, logging in again keeps what was typed, and it is saved', async () => {
+    const { context, page } = await openPage(browser);
+    try {
+      await login(page, server.url, TANAKA);
+      const id = await openFromList(page, '確認待ち 体操の会');
+      await page.locator('#action-edit').click();
+      await page.locator('#f-schedule-note').fill('毎週月曜 9時半〜');
+      await context.clearCookies(); // the session cookie is gone, as after the idle timeout
+      await page.locator('#form-save').click();
+      await page.locator('#login-panel').waitFor({ state: 'visible' });
+      assert.match(await page.locator('#login-note').textContent(), /ログインの期限が切れました.*入力した内容は残っています/);
+      assert.equal(await page.locator('#login-username').inputValue(), TANAKA.name);
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'login-password');
+      await page.locator('#login-password').fill(TANAKA.password);
+      await page.locator('#login-submit').click();
+      await page.locator('#form-view').waitFor({ state: 'visible' });
+      assert.equal(await page.locator('#f-schedule-note').inputValue(), '毎週月曜 9時半〜');
+      await page.locator('#form-save').click();
+      await page.locator('#detail-view').waitFor({ state: 'visible' });
+      assert.equal((await publicPlace(server.url, id)).properties.schedule_note, '毎週月曜 9時半〜');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('the keyboard alone logs in, adds a place at the map centre and saves it; a link worker is turned away', async () => {
     const { context, page } = await openPage(browser);
     try {

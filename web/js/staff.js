@@ -62,9 +62,9 @@ function say(message) {
  */
 function explain(error, doing) {
   if (error.status === 401) {
-    session.showAccount(null);
     for (const id of ['#staff-panel', '#add-panel', '#map-panel']) $(id).hidden = true;
     session.showLogin(`ログインの期限が切れました。もう一度ログインしてください。${doing ? `（「${doing}」はまだ行われていません。入力した内容は残っています）` : ''}`);
+    session.showAccount(null);
     return;
   }
   if (error.status === 403) {
