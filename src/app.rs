@@ -3,6 +3,7 @@
 //! serves the router. `main` and the integration
 //! tests start the server through the same [`start`].
 
+use crate::accounts::Accounts;
 use crate::config::{HttpConfig, ServeConfig};
 use crate::domain::Reference;
 use crate::places::{Places, follow_changes, new_places};
@@ -18,11 +19,13 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tower::ServiceExt;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub places: Arc<Places>,
+    pub accounts: Arc<Accounts>,
     pub config: Arc<HttpConfig>,
 }
 
@@ -70,6 +73,10 @@ pub async fn open_places(database: &str, load_sample: bool) -> Result<Arc<Places
     Ok(Arc::new(Places::open(store, reference).await?))
 }
 
+/// The address a connection came from (the load balancer's, behind one).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub std::net::IpAddr);
+
 /// A running server.
 pub struct Server {
     pub addr: SocketAddr,
@@ -116,8 +123,13 @@ pub async fn start(config: ServeConfig) -> Result<Server, StartError> {
     })?;
     let places = open_places(&config.database, config.load_sample).await?;
     let follower = tokio::spawn(follow_changes(Arc::downgrade(&places)));
+    let accounts = Arc::new(Accounts::new(
+        places.store().clone(),
+        config.http.auth.clone(),
+    ));
     let state = AppState {
         places: places.clone(),
+        accounts,
         config: Arc::new(config.http),
     };
     let router = crate::http::router(state);
@@ -153,9 +165,9 @@ async fn serve_connections(
         .timer(TokioTimer::new())
         .header_read_timeout(header_read_timeout);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     // Out of file descriptors, say: back off rather than spin.
                     tracing::warn!(error = %e, "accepting a connection failed");
@@ -166,7 +178,13 @@ async fn serve_connections(
             _ = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(router.clone());
+        // The peer's address, for counting failed logins per address.
+        let service = TowerToHyperService::new(router.clone().map_request(
+            move |mut request: axum::extract::Request<_>| {
+                request.extensions_mut().insert(ClientAddr(peer.ip()));
+                request
+            },
+        ));
         let connection = builder.serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {

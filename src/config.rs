@@ -53,6 +53,8 @@ pub struct HttpConfig {
     /// Without it, links are built from the request's `Host` header over plain HTTP.
     pub public_url: Option<String>,
     pub tile_layers: Vec<TileLayer>,
+    /// Session lifetimes and login throttling.
+    pub auth: crate::accounts::AuthConfig,
 }
 
 impl Default for HttpConfig {
@@ -60,11 +62,19 @@ impl Default for HttpConfig {
         Self {
             public_url: None,
             tile_layers: vec![TileLayer::gsi(), TileLayer::openstreetmap()],
+            auth: crate::accounts::AuthConfig::default(),
         }
     }
 }
 
 impl HttpConfig {
+    /// Served over HTTPS: cookies get `Secure` and the `__Host-` prefix.
+    pub fn is_https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+
     pub fn tile_origins(&self) -> Vec<String> {
         let mut origins: Vec<String> = self
             .tile_layers

@@ -2,8 +2,10 @@
 //! write path, and encode the answer. One module per resource.
 
 mod access_log;
+pub mod auth;
 pub mod error;
 mod headers;
+pub mod json;
 pub mod links;
 mod ogc;
 mod openapi;
@@ -14,7 +16,7 @@ mod reference;
 
 use crate::app::AppState;
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 pub use error::ApiError;
 
 pub fn router(state: AppState) -> Router {
@@ -30,6 +32,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/areas", get(reference::areas))
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/map-config", get(pages::map_config))
+        .route("/api/login", post(auth::login))
+        .route("/api/logout", post(auth::logout))
+        .route("/api/me", get(auth::me))
         .layer(axum::middleware::from_fn(
             headers::allow_any_origin_on_reads,
         ));
@@ -45,6 +50,11 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .fallback(|| async { ApiError::not_found("no such resource") })
         .route_layer(axum::middleware::from_fn(access_log::log))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::same_site_writes_only,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(json::MAX_JSON_BODY))
         .layer(axum::middleware::map_response_with_state(
             headers::SecurityHeaders::new(&state.config),
             headers::add_security_headers,
