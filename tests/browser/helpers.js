@@ -243,6 +243,17 @@ export async function getJson(url) {
   return response.json();
 }
 
+/**
+ * The published place called exactly `name`, as the API answers it (Feature with id, geometry
+ * and properties) — so that tests take a place's position from the data, never hard-code it.
+ */
+export async function placeNamed(server, name) {
+  const found = await getJson(`${server.url}/api/collections/places/items?q=${encodeURIComponent(name)}&limit=50`);
+  const matches = found.features.filter((f) => f.properties.name === name);
+  assert.equal(matches.length, 1, `exactly one published place is called ${name}`);
+  return matches[0];
+}
+
 /** Saves a screenshot under test-artifacts/ and answers its path. */
 export async function screenshot(page, name, options = {}) {
   mkdirSync(ARTIFACTS, { recursive: true });
