@@ -5,7 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   missingPrerequisite, startServer, launchBrowser, openPage, problems, listCount, viewBbox, getJson,
-  placeNamed,
+  placeNamed, queryDatabase,
 } from './helpers.js';
 
 const skip = missingPrerequisite();
@@ -61,11 +61,19 @@ describe('URL state', { skip: skip ?? false }, () => {
   });
 
   it('a link to a place that is not published says so and shows the map', async () => {
+    // A real place that is not published: one of the sample's drafts (its id from the database,
+    // since the public API never lists a draft).
+    const drafts = queryDatabase(server, "SELECT id, name FROM places WHERE status = 'draft' ORDER BY seq");
+    assert.ok(drafts.length >= 1, 'the sample has draft places');
+    const draft = drafts[0];
+    const answer = await fetch(`${server.url}/api/collections/places/items/${draft.id}`);
+    assert.equal(answer.status, 404, `the API does not show the draft ${draft.name}`);
     const { context, page } = await openPage(browser);
     try {
-      await page.goto(`${server.url}/?place=00000000-0000-4000-8000-000000000000`);
+      await page.goto(`${server.url}/?place=${draft.id}`);
       await page.locator('#app-alert').waitFor({ state: 'visible' });
       assert.match(await page.locator('#app-alert').textContent(), /見つかりませんでした/);
+      assert.equal((await page.locator('body').textContent()).includes(draft.name), false, 'nothing of the draft is shown');
       assert.ok(await listCount(page) > 0);
       assert.equal(new URL(page.url()).searchParams.get('place'), null);
     } finally {
