@@ -23,6 +23,7 @@ use tokio::task::JoinHandle;
 pub struct AppState {
     pub places: Arc<Places>,
     pub config: Arc<HttpConfig>,
+    pub large_answers: crate::http::LargeAnswers,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -86,8 +87,10 @@ impl Server {
 /// Opens everything and starts serving on `config.listen` (port 0 picks a free port).
 pub async fn start(config: ServeConfig) -> Result<Server, StartError> {
     let places = open_places(&config.database, config.load_sample).await?;
+    let write_timeout = config.http.write_timeout;
     let state = AppState {
         places: places.clone(),
+        large_answers: crate::http::LargeAnswers::new(config.http.large_answers),
         config: Arc::new(config.http),
     };
     let router = crate::http::router(state);
@@ -106,6 +109,7 @@ pub async fn start(config: ServeConfig) -> Result<Server, StartError> {
         listener,
         router,
         config.header_read_timeout,
+        write_timeout,
         rx,
     ));
     tracing::info!(%addr, "serving");
@@ -124,13 +128,16 @@ async fn serve_connections(
     listener: TcpListener,
     router: axum::Router,
     header_read_timeout: Duration,
+    write_timeout: Duration,
     mut shutdown: oneshot::Receiver<()>,
 ) -> std::io::Result<()> {
     let graceful = GracefulShutdown::new();
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(header_read_timeout);
+        .header_read_timeout(header_read_timeout)
+        // Above our own limits (`http::limits`), so that those answer first, in problem+json.
+        .max_headers(crate::http::HYPER_MAX_HEADERS);
     loop {
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -146,7 +153,8 @@ async fn serve_connections(
         };
         let _ = stream.set_nodelay(true);
         let service = TowerToHyperService::new(router.clone());
-        let connection = builder.serve_connection(TokioIo::new(stream), service);
+        let io = crate::http::WriteTimeout::new(stream, write_timeout);
+        let connection = builder.serve_connection(TokioIo::new(io), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(e) = connection.await {

@@ -129,7 +129,11 @@ impl ServeArgs {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => {
-            let server = app::start(args.into_config()?).await?;
+            let config = args.into_config()?;
+            if let Some(warning) = config.http.public_url_warning(config.listen) {
+                tracing::warn!("{warning}");
+            }
+            let server = app::start(config).await?;
             println!(
                 "Tsunagari Map is serving at http://{}/ (API: http://{}/api)",
                 server.addr, server.addr

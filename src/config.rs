@@ -53,6 +53,11 @@ pub struct HttpConfig {
     /// Without it, links are built from the request's `Host` header over plain HTTP.
     pub public_url: Option<String>,
     pub tile_layers: Vec<TileLayer>,
+    /// How long a write may wait for a client that reads nothing before its connection is
+    /// closed (see `http::write_timeout`).
+    pub write_timeout: std::time::Duration,
+    /// How many answers of a megabyte or more may be in flight at once; more answer 503.
+    pub large_answers: usize,
 }
 
 impl Default for HttpConfig {
@@ -60,11 +65,25 @@ impl Default for HttpConfig {
         Self {
             public_url: None,
             tile_layers: vec![TileLayer::gsi(), TileLayer::openstreetmap()],
+            write_timeout: std::time::Duration::from_secs(30),
+            large_answers: 16,
         }
     }
 }
 
 impl HttpConfig {
+    /// Without a public URL, every link's origin comes from the request's `Host` header,
+    /// which anyone can forge: fine on a developer's machine, not on a network.
+    pub fn public_url_warning(&self, listen: SocketAddr) -> Option<String> {
+        (self.public_url.is_none() && !listen.ip().is_loopback()).then(|| {
+            format!(
+                "serving on {listen} without --public-url: API links take their origin from \
+                 each request's Host header, which clients can forge (and caches can keep). \
+                 Set --public-url (TSUNAGARI_PUBLIC_URL) to the address residents use."
+            )
+        })
+    }
+
     pub fn tile_origins(&self) -> Vec<String> {
         let mut origins: Vec<String> = self
             .tile_layers

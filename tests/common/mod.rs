@@ -32,22 +32,32 @@ pub struct Answer {
 impl TestServer {
     /// A server with the sample Nabari data.
     pub async fn start() -> Self {
-        Self::start_in(Arc::new(TempDir::new().expect("temp dir")), true).await
+        Self::start_with(HttpConfig::default()).await
+    }
+
+    /// A server with the sample Nabari data and this HTTP configuration.
+    pub async fn start_with(http: HttpConfig) -> Self {
+        Self::start_in(Arc::new(TempDir::new().expect("temp dir")), true, http).await
     }
 
     /// A server with an empty database.
     pub async fn start_empty() -> Self {
-        Self::start_in(Arc::new(TempDir::new().expect("temp dir")), false).await
+        Self::start_in(
+            Arc::new(TempDir::new().expect("temp dir")),
+            false,
+            HttpConfig::default(),
+        )
+        .await
     }
 
-    async fn start_in(dir: Arc<TempDir>, load_sample: bool) -> Self {
+    async fn start_in(dir: Arc<TempDir>, load_sample: bool, http: HttpConfig) -> Self {
         let database = format!("sqlite://{}", dir.path().join("test.db").display());
         let config = ServeConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             database: database.clone(),
             load_sample,
             header_read_timeout: HEADER_READ_TIMEOUT,
-            http: HttpConfig::default(),
+            http,
         };
         let server = app::start(config).await.expect("server starts");
         Self {
@@ -68,7 +78,7 @@ impl TestServer {
             .stop()
             .await
             .expect("clean stop");
-        Self::start_in(self.dir.clone(), true).await
+        Self::start_in(self.dir.clone(), true, HttpConfig::default()).await
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -107,7 +117,7 @@ impl TestServer {
     }
 }
 
-async fn answer(response: reqwest::Response) -> Answer {
+pub async fn answer(response: reqwest::Response) -> Answer {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let content_type = headers
