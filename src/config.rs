@@ -111,3 +111,32 @@ pub struct ServeConfig {
 }
 
 pub const DEFAULT_HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_reachable_beyond_loopback_without_public_url_is_warned_about() {
+        let dev = HttpConfig::default();
+        assert!(
+            dev.public_url_warning("127.0.0.1:8080".parse().unwrap())
+                .is_none()
+        );
+        assert!(
+            dev.public_url_warning("[::1]:8080".parse().unwrap())
+                .is_none()
+        );
+        let warning = dev.public_url_warning("0.0.0.0:8080".parse().unwrap());
+        assert!(warning.is_some_and(|w| w.contains("--public-url")));
+        let configured = HttpConfig {
+            public_url: Some("https://map.example.jp".into()),
+            ..HttpConfig::default()
+        };
+        assert!(
+            configured
+                .public_url_warning("0.0.0.0:8080".parse().unwrap())
+                .is_none()
+        );
+    }
+}
