@@ -348,6 +348,13 @@ mod tests {
                 assert!(takes_f, "{method} {path}: no f");
             }
         }
+        let item_f = doc["paths"]["/collections/places/items/{id}"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "f")
+            .unwrap();
+        assert_eq!(item_f["schema"]["enum"], json!(["json", "geojson"]));
         let items = &doc["paths"]["/collections/places/items"]["get"]["parameters"];
         let names: Vec<&str> = items
             .as_array()

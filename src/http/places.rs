@@ -42,6 +42,25 @@ impl IntoParams for ItemsParamsDoc {
     }
 }
 
+/// `f` of a single feature, for the OpenAPI document (see [`FeatureFormat`]).
+pub struct FeatureFormatDoc;
+
+impl IntoParams for FeatureFormatDoc {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![
+            ParameterBuilder::new()
+                .name("f")
+                .parameter_in(ParameterIn::Query)
+                .description(Some("Output format."))
+                .required(utoipa::openapi::Required::False)
+                .schema(Some(super::openapi::param_schema(ParamKind::Enum(&[
+                    "json", "geojson",
+                ]))))
+                .build(),
+        ]
+    }
+}
+
 /// Places, filtered and paged, as a GeoJSON FeatureCollection.
 #[utoipa::path(get, path = "/api/collections/places/items", tag = "OGC API – Features",
     params(ItemsParamsDoc),
@@ -168,7 +187,7 @@ fn collection_pieces(index: &PlaceIndex, page: &Page, links: &[Link]) -> Vec<Byt
 
 /// One place as a GeoJSON Feature.
 #[utoipa::path(get, path = "/api/collections/places/items/{id}", tag = "OGC API – Features",
-    params(("id" = String, Path, description = "The place's id (a UUID)")),
+    params(("id" = String, Path, description = "The place's id (a UUID)"), FeatureFormatDoc),
     responses(
         (status = 200, description = "The place", content_type = "application/geo+json",
          body = super::openapi::FeatureDoc),
