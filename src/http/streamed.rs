@@ -91,7 +91,9 @@ impl http_body::Body for StreamedBody {
         let chunk = if first.len() >= CHUNK_BYTES {
             first
         } else {
-            let mut chunk = BytesMut::with_capacity(CHUNK_BYTES);
+            let capacity =
+                usize::try_from(this.remaining).map_or(CHUNK_BYTES, |r| r.min(CHUNK_BYTES));
+            let mut chunk = BytesMut::with_capacity(capacity);
             chunk.extend_from_slice(&first);
             while let Some(next) = this.pieces.as_slice().first()
                 && chunk.len() + next.len() <= CHUNK_BYTES
