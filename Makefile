@@ -16,8 +16,10 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --all-targets -- -D warnings
 
+# The integration tests run twice: on SQLite (the default) and on PostgreSQL.
 rust-test: $(WEB_DEPS)
 	cargo test
+	scripts/with-postgres cargo test --tests
 
 browser-test: $(WEB_DEPS) $(BROWSER_DEPS)
 	cargo build

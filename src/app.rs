@@ -1,12 +1,13 @@
-//! Builds the service from its configuration: opens the store, builds the index, loads the
-//! sample data if the database is empty, and serves the router. `main` and the integration
+//! Builds the service from its configuration: binds the port, opens the store (loading the
+//! sample data into an empty database), builds the index, follows the store's change log, and
+//! serves the router. `main` and the integration
 //! tests start the server through the same [`start`].
 
 use crate::config::{HttpConfig, ServeConfig};
 use crate::domain::Reference;
-use crate::places::Places;
+use crate::places::{Places, follow_changes, new_places};
 use crate::sample::{self, SAMPLE_ACTOR, SampleError};
-use crate::store::{self, StoreError};
+use crate::store::{self, Store, StoreError};
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -39,22 +40,35 @@ pub enum StartError {
     },
 }
 
-/// Opens the database (creating and migrating it as needed) and builds the index.
-pub async fn open_places(database: &str, load_sample: bool) -> Result<Arc<Places>, StartError> {
+/// Opens the database, creating and migrating it as needed, and brings its reference data up
+/// to date. With `load_sample`, the sample Nabari data is stored if the database holds no
+/// place — decided inside the same write transaction as the migration, so that servers
+/// started together on a new database load it exactly once.
+pub async fn open_store(
+    database: &str,
+    load_sample: bool,
+) -> Result<(Arc<dyn Store>, Arc<Reference>), StartError> {
     let store = store::open(database).await?;
-    store.migrate().await?;
     let reference = Arc::new(Reference::builtin());
-    store.sync_reference(&reference).await?;
-    let places = Places::open(store, reference.clone()).await?;
-    if load_sample && places.read().is_empty() {
-        let fields = sample::sample_places(&reference)?;
-        let created = places.create(fields, SAMPLE_ACTOR).await?;
+    let sample = if load_sample {
+        new_places(sample::sample_places(&reference)?, SAMPLE_ACTOR)
+    } else {
+        Vec::new()
+    };
+    let loaded = store.initialize(&reference, &sample).await?;
+    if loaded > 0 {
         tracing::info!(
-            places = created.len(),
+            places = loaded,
             "loaded the sample Nabari data into an empty database"
         );
     }
-    Ok(Arc::new(places))
+    Ok((store, reference))
+}
+
+/// Opens the store and builds the index from it.
+pub async fn open_places(database: &str, load_sample: bool) -> Result<Arc<Places>, StartError> {
+    let (store, reference) = open_store(database, load_sample).await?;
+    Ok(Arc::new(Places::open(store, reference).await?))
 }
 
 /// A running server.
@@ -63,6 +77,7 @@ pub struct Server {
     pub places: Arc<Places>,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
+    follower: JoinHandle<()>,
 }
 
 impl Server {
@@ -71,6 +86,7 @@ impl Server {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        self.follower.abort();
         self.task
             .await
             .unwrap_or_else(|e| Err(std::io::Error::other(e)))
@@ -85,15 +101,10 @@ impl Server {
 }
 
 /// Opens everything and starts serving on `config.listen` (port 0 picks a free port).
+///
+/// The port is bound first, so that a port already in use fails at once, before the database
+/// is created or the sample loaded.
 pub async fn start(config: ServeConfig) -> Result<Server, StartError> {
-    let places = open_places(&config.database, config.load_sample).await?;
-    let write_timeout = config.http.write_timeout;
-    let state = AppState {
-        places: places.clone(),
-        large_answers: crate::http::LargeAnswers::new(config.http.large_answers),
-        config: Arc::new(config.http),
-    };
-    let router = crate::http::router(state);
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| StartError::Listen {
@@ -104,6 +115,15 @@ pub async fn start(config: ServeConfig) -> Result<Server, StartError> {
         addr: config.listen,
         source,
     })?;
+    let places = open_places(&config.database, config.load_sample).await?;
+    let follower = tokio::spawn(follow_changes(Arc::downgrade(&places)));
+    let write_timeout = config.http.write_timeout;
+    let state = AppState {
+        places: places.clone(),
+        large_answers: crate::http::LargeAnswers::new(config.http.large_answers),
+        config: Arc::new(config.http),
+    };
+    let router = crate::http::router(state);
     let (tx, rx) = oneshot::channel();
     let task = tokio::spawn(serve_connections(
         listener,
@@ -118,6 +138,7 @@ pub async fn start(config: ServeConfig) -> Result<Server, StartError> {
         places,
         shutdown: Some(tx),
         task,
+        follower,
     })
 }
 

@@ -138,6 +138,7 @@ impl ServeArgs {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => {
+            raise_open_file_limit();
             let config = args.into_config()?;
             if let Some(warning) = config.http.public_url_warning(config.listen) {
                 tracing::warn!("{warning}");
@@ -150,8 +151,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             server.run_until_signal().await?;
         }
         Command::Migrate(args) => {
-            let store = crate::store::open(&args.database).await?;
-            store.migrate().await?;
+            app::open_store(&args.database, false).await?;
             println!("database {} is up to date", args.database);
         }
         Command::Import(args) => import(args).await?,
@@ -164,8 +164,9 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
     use anyhow::Context;
     let text = std::fs::read_to_string(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let places = app::open_places(&args.db.database, false).await?;
-    let reference = places.read().reference().clone();
+    // The import writes the store only: a server on the same database picks the new places
+    // up from the change log within a second.
+    let (store, reference) = app::open_store(&args.db.database, false).await?;
     let inputs = crate::interchange::geojson::read_feature_collection(&text)?;
     let mut valid = Vec::with_capacity(inputs.len());
     let mut failed = 0;
@@ -191,7 +192,8 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    let created = places.create(valid, "import").await?;
+    let created = crate::places::new_places(valid, "import");
+    store.create_places(&created).await?;
     println!("imported {} places", created.len());
     Ok(())
 }
@@ -221,4 +223,13 @@ fn generate(args: GenerateArgs) -> anyhow::Result<()> {
     out.write_all(b"\n]}\n")?;
     out.flush()?;
     Ok(())
+}
+
+/// Every connection is a file descriptor, and the soft limit is often 1,024: raise it to the
+/// hard limit so that many slow clients cannot starve the server of descriptors.
+fn raise_open_file_limit() {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => tracing::info!(limit, "open-file limit raised to the hard limit"),
+        Err(e) => tracing::warn!(error = %e, "could not raise the open-file limit"),
+    }
 }

@@ -1,21 +1,31 @@
-//! The single write path. Every change to a place — the sample loader, imports, staff edits —
-//! goes through [`Places`], which writes the database first and then, holding the index's
-//! write lock, applies the same change to the in-memory index. A write is therefore visible
-//! to the very next read, and the index never holds something the database does not.
+//! The write path and the index's one way of following the database.
+//!
+//! Every change to a place — the sample loader, imports, staff edits, in this process or any
+//! other — is committed to the store first, where it gets a change number. The index follows
+//! the store's change log through [`Places::catch_up`], which applies every change after the
+//! last one it has seen, in order, through the idempotent, version-checked
+//! [`PlaceIndex::apply`]. A local write catches up before it returns, so it is visible to the
+//! very next read; changes made by other processes arrive through [`follow_changes`], woken by
+//! the store's listener (a poll on SQLite, LISTEN/NOTIFY on PostgreSQL).
 
 use crate::domain::{Place, PlaceFields, Reference, Status};
 use crate::index::{IndexBuilder, PlaceIndex};
 use crate::store::{Change, HistoryEntry, Store, StoreError};
 use futures_util::TryStreamExt;
 use parking_lot::{RwLock, RwLockReadGuard};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
 use time::OffsetDateTime;
 use uuid::Uuid;
+
+/// How many changes one catch-up step reads and applies under the index's write lock, so that
+/// a large import elsewhere pauses reads only briefly at a time.
+const CATCH_UP_BATCH: u32 = 2000;
 
 pub struct Places {
     store: Arc<dyn Store>,
     index: RwLock<PlaceIndex>,
-    /// One writer at a time, so that the index applies changes in commit order.
+    /// One catch-up or local write at a time, so that changes are applied in log order.
     writer: tokio::sync::Mutex<()>,
 }
 
@@ -27,6 +37,9 @@ impl Places {
     ) -> Result<Self, StoreError> {
         let started = std::time::Instant::now();
         let mut builder = IndexBuilder::new(reference);
+        // Read the log position first: rows read after it may be newer, which the
+        // version check of `apply` makes harmless; nothing committed later is missed.
+        builder.set_last_change(store.last_change().await?);
         let mut rows = store.stream_places();
         while let Some(place) = rows.try_next().await? {
             builder.push(place);
@@ -54,30 +67,39 @@ impl Places {
         &self.store
     }
 
+    /// Applies every change committed since the index's last one. Returns how many changes
+    /// were read.
+    pub async fn catch_up(&self) -> Result<usize, StoreError> {
+        let _writer = self.writer.lock().await;
+        self.catch_up_locked().await
+    }
+
+    async fn catch_up_locked(&self) -> Result<usize, StoreError> {
+        let mut read = 0;
+        loop {
+            let after = self.index.read().last_change();
+            let changes = self.store.changes_since(after, CATCH_UP_BATCH).await?;
+            if changes.is_empty() {
+                return Ok(read);
+            }
+            read += changes.len();
+            let mut index = self.index.write();
+            for change in &changes {
+                index.apply(change);
+            }
+        }
+    }
+
     /// Creates places, all or none, as version 1 with fresh ids.
     pub async fn create(
         &self,
         fields: Vec<PlaceFields>,
         actor: &str,
     ) -> Result<Vec<Place>, StoreError> {
+        let places = new_places(fields, actor);
         let _writer = self.writer.lock().await;
-        let now = now();
-        let places: Vec<Place> = fields
-            .into_iter()
-            .map(|fields| Place {
-                id: Uuid::new_v4(),
-                version: 1,
-                fields,
-                created_at: now,
-                updated_at: now,
-                updated_by: actor.to_owned(),
-            })
-            .collect();
         self.store.create_places(&places).await?;
-        let mut index = self.index.write();
-        for place in &places {
-            index.upsert(place.clone());
-        }
+        self.catch_up_locked().await?;
         Ok(places)
     }
 
@@ -127,7 +149,8 @@ impl Places {
         edit: impl FnOnce(PlaceFields) -> PlaceFields,
     ) -> Result<Place, StoreError> {
         let _writer = self.writer.lock().await;
-        // The database, not the index, is the truth about the current version.
+        // The database, not the index, is the truth about the current version; the UPDATE
+        // checks it again, so a write from another process in between is refused too.
         let current = self
             .store
             .get_place(id)
@@ -147,12 +170,70 @@ impl Places {
             ..current
         };
         self.store.update_place(&place, change).await?;
-        self.index.write().upsert(place.clone());
+        self.catch_up_locked().await?;
         Ok(place)
     }
 
     pub async fn history(&self, id: Uuid) -> Result<Vec<HistoryEntry>, StoreError> {
         self.store.place_history(id).await
+    }
+}
+
+/// New places (version 1, fresh ids) from validated fields.
+pub fn new_places(fields: Vec<PlaceFields>, actor: &str) -> Vec<Place> {
+    let now = now();
+    fields
+        .into_iter()
+        .map(|fields| Place {
+            id: Uuid::new_v4(),
+            version: 1,
+            fields,
+            created_at: now,
+            updated_at: now,
+            updated_by: actor.to_owned(),
+        })
+        .collect()
+}
+
+/// Keeps the index in step with changes made by other processes until `places` is dropped:
+/// waits on the store's listener and catches up each time it wakes. A broken listener (the
+/// database went away) is replaced, retrying every second, and the index catches up as soon
+/// as a new one is listening, so nothing is missed and nothing is applied twice.
+pub async fn follow_changes(places: Weak<Places>) {
+    const RETRY: Duration = Duration::from_secs(1);
+    loop {
+        let Some(store) = places.upgrade().map(|p| p.store.clone()) else {
+            return;
+        };
+        let mut listener = match store.listen().await {
+            Ok(listener) => listener,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for changes; retrying");
+                tokio::time::sleep(RETRY).await;
+                continue;
+            }
+        };
+        drop(store);
+        loop {
+            let Some(p) = places.upgrade() else { return };
+            let caught_up = p.catch_up().await;
+            drop(p);
+            match caught_up {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(changes = n, "applied changes from the database"),
+                Err(e) => {
+                    // The listener has already seen this change: retry rather than wait.
+                    tracing::warn!(error = %e, "catching up with the database failed; retrying");
+                    tokio::time::sleep(RETRY).await;
+                    continue;
+                }
+            }
+            if let Err(e) = listener.changed().await {
+                tracing::warn!(error = %e, "lost the change listener; reconnecting");
+                tokio::time::sleep(RETRY).await;
+                break;
+            }
+        }
     }
 }
 

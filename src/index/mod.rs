@@ -12,6 +12,7 @@ pub use feature::{PreparedFeature, PublicProperties};
 
 use crate::domain::location::chord_squared;
 use crate::domain::{BBox, LonLat, Place, Radius, Reference, Status, TimeRange, datetime, text};
+use crate::store::PlaceChange;
 use rstar::{AABB, RTree};
 use spatial::SpherePoint;
 use std::cmp::Ordering;
@@ -106,6 +107,8 @@ pub struct PlaceIndex {
     by_id: HashMap<Uuid, u32>,
     tree: RTree<SpherePoint>,
     status_counts: [usize; 3],
+    /// The number of the latest change of the store's change log that this index reflects.
+    last_change: i64,
 }
 
 impl PlaceIndex {
@@ -116,8 +119,29 @@ impl PlaceIndex {
         builder.finish()
     }
 
+    /// The one way changes enter a built index: idempotent and version-checked. A place is
+    /// never moved to an older version, and applying a change twice changes nothing. Returns
+    /// whether the index changed.
+    pub fn apply(&mut self, change: &PlaceChange) -> bool {
+        self.last_change = self.last_change.max(change.change_no);
+        let place = &change.place;
+        if self
+            .get(&place.id)
+            .is_some_and(|e| e.version >= place.version)
+        {
+            return false;
+        }
+        self.upsert(place.clone());
+        true
+    }
+
+    /// The latest change of the store's log this index reflects (0 for none).
+    pub fn last_change(&self) -> i64 {
+        self.last_change
+    }
+
     /// Adds a new place or replaces the current version of a known one.
-    pub fn upsert(&mut self, place: Place) {
+    fn upsert(&mut self, place: Place) {
         match self.by_id.get(&place.id).copied() {
             Some(slot) => {
                 let old = self.sphere_point(slot);
@@ -420,11 +444,17 @@ impl IndexBuilder {
             by_id: HashMap::new(),
             tree: RTree::new(),
             status_counts: [0; 3],
+            last_change: 0,
         };
         Self {
             index,
             points: Vec::new(),
         }
+    }
+
+    /// Records that the places pushed reflect at least the store's change `change_no`.
+    pub fn set_last_change(&mut self, change_no: i64) {
+        self.index.last_change = change_no;
     }
 
     /// Adds a place not seen before, after every place already added.

@@ -1,11 +1,20 @@
 //! The database: the source of truth. [`Store`] is what the rest of the service needs from
-//! it; `sqlite` is the embedded default, and a PostgreSQL backend implements the same trait.
+//! it; `sqlite` is the embedded default and `postgres` the backend for several replicas. Both
+//! share their SQL and column mapping (`columns`) and pass the same test suite.
 //!
-//! The store only persists: rules are checked before (in `domain`), and the in-memory index is
-//! kept in step by the single write path in `crate::places`.
+//! The store only persists: rules are checked before (in `domain`), and the in-memory index
+//! follows the store's change log (`crate::places`).
+//!
+//! Every committed change to a place is one row of `place_history` with a global, increasing
+//! change number, assigned in commit order because writers are serialised (SQLite's
+//! `BEGIN IMMEDIATE`, PostgreSQL's transaction-level advisory lock). A process that has applied
+//! change `n` catches up with [`Store::changes_since`]`(n)`; [`Store::listen`] tells it when to.
 
+mod columns;
+mod postgres;
 mod sqlite;
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use crate::domain::{Place, Reference};
@@ -18,7 +27,7 @@ use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("unsupported database URL {0:?}: use sqlite://FILE")]
+    #[error("unsupported database URL {0:?}: use sqlite://FILE or postgres://USER@HOST/DATABASE")]
     UnsupportedUrl(String),
     #[error("place {id} was changed by someone else (expected version {expected})")]
     VersionConflict { id: Uuid, expected: i64 },
@@ -41,6 +50,7 @@ pub enum Change {
     Create,
     Update,
     Archive,
+    Restore,
 }
 
 impl Change {
@@ -49,7 +59,18 @@ impl Change {
             Change::Create => "create",
             Change::Update => "update",
             Change::Archive => "archive",
+            Change::Restore => "restore",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "create" => Change::Create,
+            "update" => Change::Update,
+            "archive" => Change::Archive,
+            "restore" => Change::Restore,
+            _ => return None,
+        })
     }
 }
 
@@ -64,17 +85,43 @@ pub struct HistoryEntry {
     pub place: Place,
 }
 
+/// One committed change from the change log: the place as that change left it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceChange {
+    /// Global and increasing, in commit order.
+    pub change_no: i64,
+    pub place: Place,
+}
+
+/// Tells a process that the store may hold changes it has not applied yet.
+#[async_trait]
+pub trait ChangeListener: Send {
+    /// Returns when there may be new changes: a notification arrived, a poll saw a newer change
+    /// number, or the connection was re-established (notifications may have been lost, so the
+    /// caller catches up). An error means the listener is broken; open a new one.
+    async fn changed(&mut self) -> Result<()>;
+}
+
 #[async_trait]
 pub trait Store: Send + Sync {
-    /// Brings the schema up to date.
-    async fn migrate(&self) -> Result<()>;
+    /// Brings the schema up to date, makes the stored categories and areas equal `reference`,
+    /// and stores `sample` if the database holds no place — all in one write transaction, so
+    /// that processes starting together on a new database migrate once and load the sample
+    /// once. Returns how many sample places were stored.
+    async fn initialize(&self, reference: &Reference, sample: &[Place]) -> Result<usize>;
 
-    /// Makes the stored categories and areas equal the given reference data.
-    async fn sync_reference(&self, reference: &Reference) -> Result<()>;
-
-    /// Every place, archived ones included, in registration order, one at a time so that
-    /// start-up never holds the whole table twice.
+    /// Every place, archived ones included, in registration order, one page at a time so
+    /// that start-up never holds the whole table twice.
     fn stream_places(&self) -> BoxStream<'_, Result<Place>>;
+
+    /// The number of the latest committed change, 0 for none.
+    async fn last_change(&self) -> Result<i64>;
+
+    /// Up to `limit` changes committed after change `after`, oldest first.
+    async fn changes_since(&self, after: i64, limit: u32) -> Result<Vec<PlaceChange>>;
+
+    /// Waits for changes made by this or any other process.
+    async fn listen(&self) -> Result<Box<dyn ChangeListener>>;
 
     /// The current version of one place, archived ones included.
     async fn get_place(&self, id: Uuid) -> Result<Option<Place>>;
@@ -82,22 +129,25 @@ pub trait Store: Send + Sync {
     /// Stores new places (version 1) and their first history entries, all or none.
     async fn create_places(&self, places: &[Place]) -> Result<()>;
 
-    /// Replaces a place whose stored version is `place.version - 1`, and records the change.
+    /// Replaces a place whose stored version is `place.version - 1` — checked in the UPDATE
+    /// itself, so that two processes never both win — and records the change.
     async fn update_place(&self, place: &Place, change: Change) -> Result<()>;
 
     /// Every version of a place, oldest first; empty for an unknown id.
     async fn place_history(&self, id: Uuid) -> Result<Vec<HistoryEntry>>;
-
-    async fn count_places(&self) -> Result<u64>;
 }
 
-/// Opens the store a database URL names, creating the database if it does not exist.
+/// Opens the store a database URL names: `sqlite://FILE` (created if missing) or
+/// `postgres://…` (the database is created if the server allows it).
 pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
     if let Some(path) = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
     {
         return Ok(Arc::new(SqliteStore::open(path).await?));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok(Arc::new(PostgresStore::open(url).await?));
     }
     Err(StoreError::UnsupportedUrl(url.to_owned()))
 }

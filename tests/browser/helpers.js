@@ -1,18 +1,27 @@
 // Shared by the browser tests: start the real server on a fresh database, launch Debian's
 // headless Chromium with the internet blocked, and watch the page for CSP violations and
-// script errors.
+// script errors — checked by every page's `context.close()`, so no test can forget it.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ARTIFACTS = join(REPO, 'test-artifacts');
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const BIN = process.env.TSUNAGARI_BIN || join(REPO, 'target', 'debug', 'tsunagari');
+
+/**
+ * True in continuous integration: `CI` set and non-empty — the same rule as the Rust tests
+ * (`tests/common`). There, a test that cannot run fails instead of skipping.
+ */
+export function inCI() {
+  return (process.env.CI ?? '') !== '';
+}
 
 /**
  * Skips (locally) or fails (in CI) when the browser or the server binary is missing.
@@ -25,7 +34,7 @@ export function missingPrerequisite() {
   if (!existsSync(BIN)) missing.push(`the server binary is not at ${BIN} (run cargo build, or set TSUNAGARI_BIN)`);
   if (missing.length === 0) return null;
   const message = `browser tests cannot run: ${missing.join('; ')}`;
-  if (process.env.CI) throw new Error(`${message} — failing because CI is set`);
+  if (inCI()) throw new Error(`${message} — failing because CI is set`);
   console.error(`\n${'!'.repeat(78)}\n!! SKIPPED: ${message}\n${'!'.repeat(78)}\n`);
   return message;
 }
@@ -130,6 +139,11 @@ export async function launchBrowser() {
  * A new page in a fresh context that can reach only 127.0.0.1 (so the map tiles fail, as on
  * a network that cannot reach them). Records CSP violations, CSP console errors, uncaught
  * errors and the API requests the page makes.
+ *
+ * `context.close()` asserts that the page saw no CSP violation and no uncaught script error
+ * (over every navigation of the page), so every test that closes its context — all do, in
+ * `finally` — checks them. The axe runs open their context with `bypassCSP: true` (axe is
+ * an injected script), so for them only the script errors are meaningful.
  */
 export async function openPage(browser, { viewport = { width: 1280, height: 800 }, geolocation, locale = 'ja-JP', ...options } = {}) {
   const context = await browser.newContext({
@@ -146,14 +160,17 @@ export async function openPage(browser, { viewport = { width: 1280, height: 800 
     blocked.push(url.href);
     return route.abort('internetdisconnected');
   });
+  const watch = { csp: [], cspConsole: [], errors: [], apiRequests: [], blocked };
+  // Reported through a binding (not a page variable), so that a later navigation cannot lose them.
+  await context.exposeBinding('__tsunagariCsp', (source, text) => {
+    watch.csp.push(text);
+  });
   await context.addInitScript(() => {
-    window.__csp = [];
     document.addEventListener('securitypolicyviolation', (event) => {
-      window.__csp.push(`${event.violatedDirective} ${event.blockedURI} ${event.sample ?? ''}`);
+      window.__tsunagariCsp(`${event.violatedDirective} ${event.blockedURI} ${event.sample ?? ''}`);
     });
   });
   const page = await context.newPage();
-  const watch = { cspConsole: [], errors: [], apiRequests: [], blocked };
   page.on('console', (message) => {
     if (/Content[- ]Security[- ]Policy/i.test(message.text())) watch.cspConsole.push(message.text());
   });
@@ -161,13 +178,30 @@ export async function openPage(browser, { viewport = { width: 1280, height: 800 
   page.on('request', (request) => {
     if (request.url().includes('/api/collections/places/items')) watch.apiRequests.push(request.url());
   });
+  const close = context.close.bind(context);
+  context.close = async (...args) => {
+    await close(...args);
+    assertNoProblems(watch);
+  };
   return { context, page, watch };
+}
+
+/** A phone: 360×740, touch, as in the issues that describe the page on a phone. */
+export function openPhone(browser, options = {}) {
+  return openPage(browser, { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, ...options });
 }
 
 /** The CSP violations and script errors seen so far (each list must be empty). */
 export async function problems(page, watch) {
-  const csp = await page.evaluate(() => window.__csp ?? []);
-  return { csp, cspConsole: watch.cspConsole, errors: watch.errors };
+  return { csp: [...watch.csp], cspConsole: [...watch.cspConsole], errors: [...watch.errors] };
+}
+
+function assertNoProblems(watch) {
+  assert.deepEqual(
+    { csp: watch.csp, cspConsole: watch.cspConsole, errors: watch.errors },
+    { csp: [], cspConsole: [], errors: [] },
+    'the page saw no CSP violation and no uncaught script error',
+  );
 }
 
 /**

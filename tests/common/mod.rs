@@ -19,7 +19,79 @@ pub struct TestServer {
     pub places: Arc<Places>,
     pub database: String,
     server: Option<Server>,
-    dir: Arc<TempDir>,
+    db: Arc<TestDatabase>,
+}
+
+/// A fresh database for one test, on the backend the suite runs against: SQLite by default,
+/// PostgreSQL when `TSUNAGARI_TEST_BACKEND=postgres` (`make rust-test` runs the suite both
+/// ways). A PostgreSQL database is created by the server on first use and dropped with this.
+pub struct TestDatabase {
+    pub url: String,
+    dir: TempDir,
+    postgres_name: Option<String>,
+}
+
+/// The PostgreSQL server the tests use; its `postgres` database serves for administration.
+pub fn postgres_admin_url() -> String {
+    std::env::var("TSUNAGARI_TEST_POSTGRES")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+pub fn on_postgres() -> bool {
+    std::env::var("TSUNAGARI_TEST_BACKEND").is_ok_and(|v| v == "postgres")
+}
+
+impl TestDatabase {
+    pub fn new() -> Arc<Self> {
+        let dir = TempDir::new().expect("temp dir");
+        let (url, postgres_name) = if on_postgres() {
+            let name = format!("tsunagari_test_{}", uuid::Uuid::new_v4().simple());
+            let admin = postgres_admin_url();
+            let base = admin.rsplit_once('/').expect("a database URL").0;
+            (format!("{base}/{name}"), Some(name))
+        } else {
+            let path = dir.path().join("test.db");
+            (format!("sqlite://{}", path.display()), None)
+        };
+        Arc::new(Self {
+            url,
+            dir,
+            postgres_name,
+        })
+    }
+
+    /// A directory that lives as long as the database, for files a test writes.
+    pub fn dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some(name) = self.postgres_name.take() else {
+            return;
+        };
+        // Drop may run inside a runtime; use a thread with its own.
+        let admin = postgres_admin_url();
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async move {
+                use sqlx::Connection;
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
+                    let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .execute(&mut conn)
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
 }
 
 pub struct Answer {
@@ -32,26 +104,26 @@ pub struct Answer {
 impl TestServer {
     /// A server with the sample Nabari data.
     pub async fn start() -> Self {
-        Self::start_with(HttpConfig::default()).await
+        Self::start_on(TestDatabase::new(), true).await
     }
 
     /// A server with the sample Nabari data and this HTTP configuration.
     pub async fn start_with(http: HttpConfig) -> Self {
-        Self::start_in(Arc::new(TempDir::new().expect("temp dir")), true, http).await
+        Self::start_configured(TestDatabase::new(), true, http).await
     }
 
     /// A server with an empty database.
     pub async fn start_empty() -> Self {
-        Self::start_in(
-            Arc::new(TempDir::new().expect("temp dir")),
-            false,
-            HttpConfig::default(),
-        )
-        .await
+        Self::start_on(TestDatabase::new(), false).await
     }
 
-    async fn start_in(dir: Arc<TempDir>, load_sample: bool, http: HttpConfig) -> Self {
-        let database = format!("sqlite://{}", dir.path().join("test.db").display());
+    /// A server on a given database, which another server may share (as replicas do).
+    pub async fn start_on(db: Arc<TestDatabase>, load_sample: bool) -> Self {
+        Self::start_configured(db, load_sample, HttpConfig::default()).await
+    }
+
+    async fn start_configured(db: Arc<TestDatabase>, load_sample: bool, http: HttpConfig) -> Self {
+        let database = db.url.clone();
         let config = ServeConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             database: database.clone(),
@@ -62,12 +134,21 @@ impl TestServer {
         let server = app::start(config).await.expect("server starts");
         Self {
             base: format!("http://{}", server.addr),
-            client: reqwest::Client::new(),
+            // The server closes idle keep-alive connections at its (short, in tests) header
+            // deadline; a client must not reuse one it may be closing.
+            client: reqwest::Client::builder()
+                .pool_idle_timeout(HEADER_READ_TIMEOUT / 2)
+                .build()
+                .expect("client"),
             places: server.places.clone(),
             database,
             server: Some(server),
-            dir,
+            db,
         }
+    }
+
+    pub fn db(&self) -> &Arc<TestDatabase> {
+        &self.db
     }
 
     /// Stops this server and starts a new one on the same database (as after a restart).
@@ -78,7 +159,7 @@ impl TestServer {
             .stop()
             .await
             .expect("clean stop");
-        Self::start_in(self.dir.clone(), true, HttpConfig::default()).await
+        Self::start_on(self.db.clone(), true).await
     }
 
     pub fn url(&self, path: &str) -> String {

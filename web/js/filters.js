@@ -14,6 +14,7 @@ export class Filters {
     this.root = root;
     this.handlers = handlers;
     this.form = root.querySelector('#search-form');
+    this.submit = root.querySelector('#search-submit');
     this.q = root.querySelector('#q');
     this.chips = root.querySelector('#category-chips');
     this.area = root.querySelector('#area');
@@ -112,6 +113,14 @@ export class Filters {
     this.nearStatus.classList.toggle('notice-warn', kind === 'error');
   }
 
+  /** The 検索 button shows that an answer is on its way (it stays usable: a new search replaces the old). */
+  setBusy(busy) {
+    this.busy = busy;
+    this.submit.setAttribute('aria-busy', busy ? 'true' : 'false');
+    this.submit.classList.toggle('busy', busy);
+    this.submit.textContent = t(busy ? 'search.busy' : 'search.submit');
+  }
+
   /** After a language switch: labels built from the reference data. */
   relabel(state) {
     for (const chip of this.chips.querySelectorAll('.chip')) {
@@ -119,6 +128,7 @@ export class Filters {
       chip.querySelector('.chip-label').textContent = categoryName(category);
     }
     this.fillAreas();
+    this.setBusy(Boolean(this.busy));
     if (this.nearStatusKey && this.nearStatusKind !== 'active') this.setNearStatus(this.nearStatusKey, this.nearStatusKind);
     this.show(state);
   }

@@ -13,23 +13,30 @@ export class PlaceList {
    * `handlers`: onSelect(id), hrefFor(id) → link for the entry, onBack(), onShowMap(id),
    * onShowAll(), onClearAll().
    */
-  constructor(root, handlers) {
+  constructor(root, handlers, { bar = null } = {}) {
     this.handlers = handlers;
     this.root = root;
     this.listView = root.querySelector('#list-view');
     this.detailView = root.querySelector('#detail-view');
     this.count = root.querySelector('#result-count');
+    this.conditions = root.querySelector('#result-conditions');
+    this.error = root.querySelector('#result-error');
+    this.loading = root.querySelector('#result-loading');
     this.notice = root.querySelector('#result-notice');
     this.list = root.querySelector('#place-list');
     this.empty = root.querySelector('#result-empty');
     this.more = root.querySelector('#result-more');
     this.detailBody = root.querySelector('#detail-body');
+    this.bar = bar; // 「結果を見る（N 件）」 under the controls (phone)
     this.features = [];
     this.shown = 0;
     this.selectedId = null;
+    this.status = 'loading';
     this.more.addEventListener('click', () => this.drawMore(true));
     root.querySelector('#detail-back').addEventListener('click', () => this.handlers.onBack?.());
     root.querySelector('#empty-clear').addEventListener('click', () => this.handlers.onClearAll?.());
+    root.querySelector('#result-retry').addEventListener('click', () => this.handlers.onRetry?.());
+    this.bar?.addEventListener('click', () => this.handlers.onShowResults?.());
     this.list.addEventListener('click', (event) => {
       const link = event.target.closest('a.place-link');
       if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
@@ -38,12 +45,70 @@ export class PlaceList {
     });
   }
 
-  setLoading(loading) {
+  /**
+   * The answer is on its way. `stale`: the entries shown answer another question (other
+   * filters, another point), so they go at once — the list and its count never show an old
+   * answer as the current one. Without `stale` (the map moved a little) they stay, marked busy.
+   */
+  setLoading(loading, { stale = false } = {}) {
     this.list.setAttribute('aria-busy', loading ? 'true' : 'false');
     this.root.classList.toggle('loading', loading);
-    if (loading && this.features.length === 0 && !this.count.textContent) {
+    if (!loading) return;
+    this.error.hidden = true;
+    if (stale || this.status !== 'ready') {
+      // Keep the height the entries had, so the page does not jump while the answer comes.
+      if (this.features.length > 0) this.listView.style.minHeight = `${this.listView.offsetHeight}px`;
+      this.status = 'loading';
+      this.features = [];
+      this.shown = 0;
+      this.list.replaceChildren();
+      this.more.hidden = true;
+      this.empty.hidden = true;
+      this.notice.replaceChildren();
       this.count.textContent = t('results.loading');
+      delete this.count.dataset.count;
+      this.loading.hidden = false;
     }
+    this.updateBar();
+  }
+
+  /** The request failed: say so here, where the answer would have been, with a retry. */
+  showError() {
+    this.listView.style.removeProperty('min-height');
+    this.status = 'error';
+    this.features = [];
+    this.shown = 0;
+    this.list.replaceChildren();
+    this.list.setAttribute('aria-busy', 'false');
+    this.root.classList.remove('loading');
+    this.more.hidden = true;
+    this.empty.hidden = true;
+    this.loading.hidden = true;
+    this.notice.replaceChildren();
+    this.count.textContent = t('results.show.failed');
+    delete this.count.dataset.count;
+    this.error.hidden = false;
+    this.updateBar();
+  }
+
+  /** The phone's 「結果を見る（N 件）」 button, in step with the list. */
+  updateBar() {
+    if (!this.bar) return;
+    const text = {
+      loading: () => t('results.show.loading'),
+      error: () => t('results.show.failed'),
+      ready: () => t('results.show', { n: formatCount(this.info?.matched ?? this.features.length) }),
+    }[this.status]();
+    this.bar.textContent = text;
+    this.bar.setAttribute('aria-busy', this.status === 'loading' ? 'true' : 'false');
+    this.bar.dataset.status = this.status;
+  }
+
+  /** Redraws the texts that depend on the language. */
+  relabel() {
+    if (this.status === 'loading') this.count.textContent = t('results.loading');
+    if (this.status === 'error') this.count.textContent = t('results.show.failed');
+    this.updateBar();
   }
 
   /**
@@ -51,6 +116,10 @@ export class PlaceList {
    * matched (number in this view), elsewhere (number matching in all, when larger), tooMany}.
    */
   render(features, info) {
+    this.status = 'ready';
+    this.listView.style.removeProperty('min-height');
+    this.error.hidden = true;
+    this.loading.hidden = true;
     this.features = features;
     this.info = info;
     this.shown = 0;
@@ -62,6 +131,8 @@ export class PlaceList {
     }[info.mode]();
     if (this.count.textContent !== count) this.count.textContent = count;
     this.count.dataset.count = String(info.matched ?? features.length);
+    this.renderConditions(info.conditions ?? []);
+    this.updateBar();
 
     const notices = [];
     if (info.tooMany) notices.push(h('p', { class: 'notice notice-warn' }, t('map.too.many', { n: formatCount(info.matched) })));
@@ -84,6 +155,38 @@ export class PlaceList {
       while (index >= this.shown && this.shown < this.features.length) this.drawMore(false);
       const link = [...this.list.querySelectorAll('a.place-link')].find((a) => a.dataset.id === focusedId);
       link?.focus({ preventScroll: true });
+    }
+  }
+
+  /**
+   * The conditions the count answers (words, each category, the area, the radius), each a
+   * button that removes it: a resident sees why there are only 1 of 7 places nearby.
+   * `conditions`: [{key, label, onRemove}].
+   */
+  renderConditions(conditions) {
+    const focusedKey = this.conditions.contains(document.activeElement) ? document.activeElement.dataset.key : null;
+    const buttons = conditions.map((condition) => {
+      const button = h('button', {
+        type: 'button',
+        class: 'condition',
+        'data-key': condition.key,
+        'aria-label': t('results.condition.remove', { label: condition.label }),
+      }, h('span', { class: 'condition-label' }, condition.label), h('span', { class: 'condition-x', 'aria-hidden': 'true' }, '×'));
+      button.addEventListener('click', () => condition.onRemove());
+      return h('li', {}, button);
+    });
+    if (buttons.length === 0) {
+      this.conditions.replaceChildren();
+      this.conditions.hidden = true;
+    } else {
+      replaceChildren(this.conditions,
+        h('span', { class: 'conditions-label', id: 'conditions-label' }, t('results.conditions')),
+        h('ul', { class: 'condition-list', 'aria-labelledby': 'conditions-label' }, buttons));
+      this.conditions.hidden = false;
+    }
+    if (focusedKey) {
+      const again = [...this.conditions.querySelectorAll('button.condition')].find((b) => b.dataset.key === focusedKey);
+      (again ?? this.root.querySelector('#results-heading')).focus({ preventScroll: true });
     }
   }
 

@@ -7,7 +7,7 @@
 
 import * as api from './api.js';
 import { h, replaceChildren } from './dom.js';
-import { t, lang, setLang, applyTranslations } from './i18n.js';
+import { t, lang, setLang, applyTranslations, categoryName, areaName, formatRadius } from './i18n.js';
 import { PlaceList } from './list.js';
 import { Filters } from './filters.js';
 import { PlaceMap, mapAvailable } from './map.js';
@@ -35,6 +35,8 @@ const totals = new Map(); // filter key → numberMatched without bbox
 let selected = null; // the chosen place's Feature
 let viewTimer = 0;
 let mapNoticeKey = '';
+let mapStatus = 'ready';
+let reference = { categories: [], areas: [] };
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -72,6 +74,9 @@ function switchLanguage(code) {
   filters.relabel(current);
   placeMap?.relabel();
   setMapNotice(mapNoticeKey);
+  setMapStatus(mapStatus);
+  list.relabel();
+  list.renderConditions(conditionsOf(current));
   renderResults();
   if (selected) list.showDetail(selected, { focus: false });
 }
@@ -109,6 +114,62 @@ function setMapNotice(key) {
   const notice = $('#map-notice');
   notice.textContent = key ? t(key) : '';
   notice.hidden = !key;
+}
+
+/** On the map, where the markers will appear: 'loading', 'error' or 'ready' (nothing shown). */
+function setMapStatus(status) {
+  mapStatus = status;
+  const box = $('#map-status');
+  box.dataset.status = status;
+  box.classList.toggle('map-status-error', status === 'error');
+  box.textContent = status === 'error' ? t('map.failed') : t('map.loading');
+  box.hidden = status === 'ready' || !placeMap;
+}
+
+/** Loading or not, everywhere the resident waits for the answer. */
+function setBusy(busy) {
+  filters.setBusy(busy);
+  if (busy) setMapStatus('loading');
+  else if (mapStatus === 'loading') setMapStatus('ready');
+}
+
+/**
+ * The conditions the answer is for, each removable from the count line: the words, each
+ * category, the area and the radius.
+ */
+function conditionsOf(state) {
+  const conditions = [];
+  if (state.q) {
+    conditions.push({ key: 'q', label: t('results.condition.q', { q: state.q }), onRemove: () => change({ q: '', place: null }) });
+  }
+  // In the order of the chips, whatever the order in a shared URL.
+  const rank = (code) => {
+    const i = reference.categories.findIndex((c) => c.code === code);
+    return i < 0 ? Infinity : i;
+  };
+  for (const code of [...state.category].sort((a, b) => rank(a) - rank(b))) {
+    const category = reference.categories.find((c) => c.code === code);
+    conditions.push({
+      key: `category:${code}`,
+      label: category ? categoryName(category) : code,
+      onRemove: () => change({ category: current.category.filter((c) => c !== code), place: null }),
+    });
+  }
+  if (state.area) {
+    const area = reference.areas.find((a) => a.code === state.area);
+    conditions.push({ key: 'area', label: area ? areaName(area) : state.area, onRemove: () => change({ area: '', place: null }) });
+  }
+  if (state.near) {
+    conditions.push({
+      key: 'near',
+      label: t('results.condition.near', { radius: formatRadius(state.radius) }),
+      onRemove: () => {
+        filters.setNearStatus('');
+        change({ near: null, radius: DEFAULT_RADIUS, place: null });
+      },
+    });
+  }
+  return conditions;
 }
 
 // ---------------------------------------------------------------- queries
@@ -170,7 +231,15 @@ function refresh() {
   const controller = new AbortController();
   const request = { key, bbox, controller };
   inflight = request;
-  list.setLoading(true);
+  // Another question (filters, point): the old answer goes at once, from the list and the map.
+  const stale = !cache || cache.key !== key;
+  if (stale) {
+    cache = null;
+    placeMap?.setPlaces(selected ? [selected] : []);
+  }
+  list.setLoading(true, { stale });
+  list.renderConditions(conditionsOf(current));
+  setBusy(true);
   request.promise = (async () => {
     try {
       const filtersNow = { ...filtersOf(current), bbox, near: current.near, radius: current.radius };
@@ -185,15 +254,21 @@ function refresh() {
       cache = { key, bbox, features, complete: !result.truncated, numberMatched: result.numberMatched };
       inflight = null;
       list.setLoading(false);
+      setBusy(false);
       hideAlert('api');
       renderResults();
       if (!near && placeMap && hasFilters(current)) updateTotal(current);
     } catch (error) {
       if (error.name === 'AbortError') return;
-      if (inflight === request) inflight = null;
-      list.setLoading(false);
+      if (inflight !== request) return; // a newer request owns the page
+      inflight = null;
       console.warn('places request failed', error);
-      showAlert(t('error.api'), () => refresh());
+      // Where the answer would be: no old places left looking like the answer.
+      cache = null;
+      placeMap?.setPlaces(selected ? [selected] : []);
+      list.showError();
+      setBusy(false);
+      setMapStatus('error');
     }
   })();
   return request.promise;
@@ -216,7 +291,7 @@ function renderResults() {
   if (!cache || cache.key !== queryKey(current)) return;
   const near = Boolean(current.near);
   let shown = cache.features;
-  const info = { radius: current.radius };
+  const info = { radius: current.radius, conditions: conditionsOf(current) };
   if (near) {
     info.mode = 'near';
     info.matched = cache.numberMatched;
@@ -406,8 +481,13 @@ async function start() {
     },
     onShowAll: () => fitToMatches(current),
     onClearAll: () => clearAll(),
-  });
-  filters = new Filters($('#search-panel'), {
+    onRetry: () => refresh(),
+    onShowResults: () => {
+      $('#results').scrollIntoView({ block: 'start', behavior: 'smooth' });
+      $(list.isShowingDetail() ? '#detail-heading' : '#results-heading')?.focus({ preventScroll: true });
+    },
+  }, { bar: $('#show-results') });
+  filters = new Filters($('#main'), {
     onSearch: (q) => {
       if (q === current.q) return;
       change({ q, place: null }, { push: true, reveal: Boolean(q) });
@@ -446,6 +526,7 @@ async function start() {
     showAlert(t('error.api'), () => location.reload());
     return;
   }
+  reference = { categories, areas };
   setReference(categories, areas);
   filters.setReference(categories, areas);
 
@@ -471,6 +552,12 @@ async function start() {
     $('#map').hidden = true;
   }
   stacked.addEventListener('change', () => placeMap?.invalidateSize());
+  // 「結果を見る」 steps aside while the list is in sight.
+  if ('IntersectionObserver' in window) {
+    // "In sight": the list reaches the upper three quarters of the screen, not just its edge.
+    new IntersectionObserver(([entry]) => $('#result-bar').classList.toggle('off', entry.isIntersecting), { rootMargin: '0px 0px -25% 0px' })
+      .observe($('#results'));
+  }
   window.addEventListener('popstate', () => {
     stopPicking();
     apply(parseState(location.search), { history: true, focus: true });

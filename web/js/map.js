@@ -69,6 +69,20 @@ const AttributionControl = L?.Control.extend({
   },
 });
 
+/**
+ * Leaflet's layer switcher puts each layer's name into the page with innerHTML. The names come
+ * from the server's configuration, so they are treated as untrusted: Leaflet gets a fixed
+ * placeholder, and the real name is then set as text.
+ */
+const TextLayersControl = L?.Control.Layers.extend({
+  _addItem(obj) {
+    const label = L.Control.Layers.prototype._addItem.call(this, { ...obj, name: '' });
+    const name = label.querySelector('span > span');
+    if (name) name.textContent = ` ${obj.layer.tsunagariName ?? ''}`;
+    return label;
+  },
+});
+
 export function mapAvailable() {
   return Boolean(L && L.markerClusterGroup);
 }
@@ -152,8 +166,10 @@ export class PlaceMap {
         crossOrigin: false,
       });
       layer.tsunagariConfig = config;
+      layer.tsunagariName = typeof config.name === 'string' ? config.name : config.url;
       this.watchTiles(layer);
-      baseLayers[config.name ?? config.url] = layer;
+      // The key is ours (see TextLayersControl); the name is set as text.
+      baseLayers[`layer-${Object.keys(baseLayers).length + 1}`] = layer;
       first ??= layer;
     }
     if (first) {
@@ -161,7 +177,7 @@ export class PlaceMap {
       this.attribution.update(first.tsunagariConfig);
     }
     if (Object.keys(baseLayers).length > 1) {
-      this.layersControl = L.control.layers(baseLayers, {}, { position: 'topright', collapsed: true });
+      this.layersControl = new TextLayersControl(baseLayers, {}, { position: 'topright', collapsed: true });
       this.layersControl.addTo(this.map);
     }
     this.map.on('baselayerchange', (event) => {
@@ -344,10 +360,42 @@ export class PlaceMap {
   openPopup(feature) {
     this.popupFeature = feature;
     const [lat, lon] = latLonOf(feature);
+    this.fitPopupToMap();
     this.popup
       .setLatLng([lat, lon])
       .setContent(placePopup(feature, { onMore: () => this.handlers.onPopupMore?.(feature.id) }))
       .openOn(this.map);
+  }
+
+  /**
+   * Sizes the popup to the map as it is now (a 360 px phone, large text) and keeps it clear
+   * of the controls in the top right corner: the map pans so that the popup's top — and its
+   * close button — is below them, and the popup scrolls rather than run off the map.
+   */
+  fitPopupToMap() {
+    const size = this.map.getSize();
+    const container = this.map.getContainer().getBoundingClientRect();
+    let controlsBottom = 0;
+    for (const control of this.map.getContainer().querySelectorAll('.leaflet-top.leaflet-right .leaflet-control')) {
+      controlsBottom = Math.max(controlsBottom, control.getBoundingClientRect().bottom - container.top);
+    }
+    let attribution = 0;
+    for (const control of this.map.getContainer().querySelectorAll('.leaflet-bottom .leaflet-control')) {
+      attribution = Math.max(attribution, container.bottom - control.getBoundingClientRect().top);
+    }
+    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 18;
+    const margin = 8;
+    const top = Math.ceil(controlsBottom) + margin;
+    const bottom = Math.ceil(attribution) + margin;
+    const options = this.popup.options;
+    options.autoPanPaddingTopLeft = L.point(margin, top);
+    options.autoPanPaddingBottomRight = L.point(margin, bottom);
+    // Content width + its margins (1rem each side, see app.css) + the wrapper's border.
+    options.maxWidth = Math.max(160, Math.min(320, size.x - 2 * margin - 2 * rem - 4));
+    options.minWidth = Math.min(220, options.maxWidth);
+    // Height left for the content: the map minus the paddings, the tip (≈ 20 px), the
+    // offset above the marker and the content's own margins.
+    options.maxHeight = Math.max(120, size.y - top - bottom - 20 - 14 - 2 * rem);
   }
 
   closePopup() {
@@ -403,7 +451,9 @@ export class PlaceMap {
     return [centre.lng, centre.lat];
   }
 
+  /** After the map's size or the text size changed: the open popup is sized again. */
   invalidateSize() {
     this.map.invalidateSize();
+    if (this.popup.isOpen() && this.popupFeature) this.openPopup(this.popupFeature);
   }
 }

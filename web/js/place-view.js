@@ -2,7 +2,7 @@
 // All place data goes in as text (see dom.js).
 
 import { h, setCategoryColour, telHref, webHref, mailHref, directionsHref } from './dom.js';
-import { t, lang, categoryName, areaName, formatDate, formatDistance } from './i18n.js';
+import { t, categoryName, areaName, formatDate, formatDistance } from './i18n.js';
 
 /** Lookup tables the views need: {categories: Map(code → category), areas: Map(code → area)}. */
 let reference = { categories: new Map(), areas: new Map() };
@@ -43,12 +43,13 @@ function sampleBadge(feature) {
   return feature.properties?.sample === true ? h('span', { class: 'sample-badge' }, t('place.sample')) : null;
 }
 
-/** 「毎週火曜 10時〜12時」 (and, in English, the opening_hours form too). */
+/**
+ * 「毎週火曜 10時〜12時」: the place's own note, in both languages. The `schedule` field is
+ * OSM `opening_hours` syntax (「Th[1,3] 10:00-11:30」), which no resident reads; it is not
+ * shown until the server renders it into words.
+ */
 function scheduleText(p) {
-  const note = text(p.schedule_note);
-  const schedule = text(p.schedule);
-  if (lang() === 'en' && schedule) return note ? `${schedule} (${note})` : schedule;
-  return note ?? schedule;
+  return text(p.schedule_note);
 }
 
 function distanceText(p) {
@@ -142,7 +143,8 @@ export function placePopup(feature, { onMore } = {}) {
     text(p.address) ? h('p', { class: 'popup-line' }, p.address) : null,
     h('p', { class: 'popup-actions' },
       more,
-      directions ? externalLink(directions, t('place.directions'), 'button directions') : null));
+      // Short, so that both buttons fit in one row of a phone's popup; the details say more.
+      directions ? externalLink(directions, t('place.directions.short'), 'button directions') : null));
 }
 
 /** The tooltip shown when a marker is hovered or focused: the name, as text. */
