@@ -152,8 +152,26 @@ async fn category_and_area_filters_match_any_of_the_codes() {
             .iter()
             .all(|f| f["properties"]["area"] == "nabari")
     );
-    let both = s.get(&format!("{ITEMS}?area=nabari&category=salon")).await;
-    assert!(both.matched() <= area.matched().min(salons));
+    // Both filters: exactly the salons of the area, and not none (an empty answer would
+    // satisfy every per-feature check below).
+    let all = s.get(&format!("{ITEMS}?limit=10000")).await;
+    let expected: HashSet<String> = all
+        .features()
+        .iter()
+        .filter(|f| f["properties"]["area"] == "nabari" && f["properties"]["category"] == "salon")
+        .map(|f| f["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(expected.len() >= 2, "the sample has salons in 名張");
+    let both = s
+        .get(&format!("{ITEMS}?area=nabari&category=salon&limit=1000"))
+        .await;
+    assert_eq!(both.matched() as usize, expected.len());
+    let got: HashSet<String> = both
+        .features()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(got, expected);
     for f in both.features() {
         assert_eq!(f["properties"]["area"], "nabari");
         assert_eq!(f["properties"]["category"], "salon");
@@ -226,17 +244,65 @@ async fn near_without_radius_ranks_every_place_and_pages_in_distance_order() {
     d.extend(distances(&second));
     assert_eq!(d.len(), 10);
     assert!(d.windows(2).all(|w| w[0] <= w[1]), "{d:?}");
+    // They are the ten nearest, as a brute-force haversine scan of every place says: the same
+    // distances, and no place left out that is nearer than the tenth.
+    let centre = [136.12, 34.65];
+    let all = s.get(&format!("{ITEMS}?limit=10000")).await;
+    let mut scan: Vec<(f64, String)> = all
+        .features()
+        .iter()
+        .map(|f| {
+            (
+                haversine_m(centre, coords(f)),
+                f["id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    scan.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (got, want) in d.iter().zip(&scan) {
+        assert!(
+            (got - want.0).abs() < 0.1,
+            "{got} vs brute force {}",
+            want.0
+        );
+    }
+    let tenth = scan[9].0;
+    let returned: HashSet<String> = first
+        .features()
+        .iter()
+        .chain(second.features())
+        .map(|f| f["id"].as_str().unwrap().to_owned())
+        .collect();
+    for (dist, id) in scan.iter().filter(|(dist, _)| *dist < tenth - 0.1) {
+        assert!(
+            returned.contains(id),
+            "{id} at {dist} m is nearer than the tenth"
+        );
+    }
     // Filters combine with near.
     let salons = s
         .get(&format!("{ITEMS}?near=136.12,34.65&category=salon&limit=3"))
         .await;
+    assert_eq!(salons.features().len(), 3);
     assert!(
         salons
             .features()
             .iter()
             .all(|f| f["properties"]["category"] == "salon")
     );
-    assert!(distances(&salons).windows(2).all(|w| w[0] <= w[1]));
+    let mut salon_scan: Vec<f64> = all
+        .features()
+        .iter()
+        .filter(|f| f["properties"]["category"] == "salon")
+        .map(|f| haversine_m(centre, coords(f)))
+        .collect();
+    salon_scan.sort_by(f64::total_cmp);
+    for (got, want) in distances(&salons).iter().zip(&salon_scan) {
+        assert!(
+            (got - want).abs() < 0.1,
+            "salon at {got} m, brute force {want}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -10,4 +10,4 @@ pub mod text;
 pub use datetime::TimeRange;
 pub use location::{BBox, LonLat, Radius};
 pub use place::{FieldError, Place, PlaceFields, PlaceInput, Source, Status};
-pub use reference::{Area, Category, Reference};
+pub use reference::{Area, Category, Reference, Town};

@@ -1,6 +1,6 @@
 //! The database: the source of truth. [`Store`] is what the rest of the service needs from
 //! it; `sqlite` is the embedded default and `postgres` the backend for several replicas. Both
-//! share their SQL and column mapping (`columns`) and pass the same test suite.
+//! share their SQL, column mapping and queries (`sql`) and pass the same test suite.
 //!
 //! The store only persists: rules are checked before (in `domain`), and the in-memory index
 //! follows the store's change log (`crate::places`).
@@ -10,8 +10,8 @@
 //! `BEGIN IMMEDIATE`, PostgreSQL's transaction-level advisory lock). A process that has applied
 //! change `n` catches up with [`Store::changes_since`]`(n)`; [`Store::listen`] tells it when to.
 
-mod columns;
 mod postgres;
+mod sql;
 mod sqlite;
 
 pub use postgres::PostgresStore;

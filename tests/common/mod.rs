@@ -276,7 +276,16 @@ pub fn coords(feature: &Value) -> [f64; 2] {
     [c[0].as_f64().expect("lon"), c[1].as_f64().expect("lat")]
 }
 
+/// Whether this is a CI run: `CI` set and non-empty (the rule the browser tests use too).
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty())
+}
+
 /// In CI a missing tool fails the test; locally the test is skipped with a loud message.
+///
+/// libtest captures `eprintln!` and shows it only for failed tests, so a skipped test would
+/// read as a plain `ok`. The message goes to the process's real standard error instead, which
+/// libtest does not capture: it shows in every run, next to the test's `ok`.
 pub fn require_tool(tool: &str, why: &str) -> bool {
     let found = std::process::Command::new("sh")
         .args(["-c", &format!("command -v {tool}")])
@@ -284,10 +293,19 @@ pub fn require_tool(tool: &str, why: &str) -> bool {
         .map(|o| o.status.success())
         .unwrap_or(false);
     if !found {
-        if std::env::var_os("CI").is_some() {
+        if in_ci() {
             panic!("{tool} is not installed, so {why} cannot be tested; .ci/run must install it");
         }
-        eprintln!("\n!!! SKIPPED: {tool} is not installed, so {why} is NOT tested here !!!\n");
+        skipped(&format!(
+            "{tool} is not installed, so {why} is NOT tested here"
+        ));
     }
     found
+}
+
+/// Says loudly, on the real standard error, that a test did not run its checks.
+pub fn skipped(message: &str) {
+    use std::io::Write;
+    let line = format!("\n!!! SKIPPED: {message} !!!\n");
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }

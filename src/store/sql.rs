@@ -3,9 +3,12 @@
 //! The schemas use types that bind alike on both (see `migrations/postgres/0001_places.sql`).
 
 use super::{Change, HistoryEntry, PlaceChange, Result, StoreError};
-use crate::domain::{LonLat, Place, PlaceFields, Source, Status};
+use crate::domain::{LonLat, Place, PlaceFields, Reference, Source, Status};
+use futures_util::stream::{BoxStream, StreamExt, TryStreamExt};
 use sqlx::query::Query;
-use sqlx::{ColumnIndex, Database, Decode, Encode, Row, Type};
+use sqlx::{
+    AssertSqlSafe, ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Type,
+};
 use std::sync::LazyLock;
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
@@ -40,7 +43,7 @@ const FIELD_COLUMNS: [&str; 21] = [
 ];
 
 /// `$1` = id, `$2` = version, then the fields, then created_at, updated_at, updated_by.
-pub static INSERT_PLACE: LazyLock<String> = LazyLock::new(|| {
+static INSERT_PLACE: LazyLock<String> = LazyLock::new(|| {
     let n = FIELD_COLUMNS.len() + 5;
     let params: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
     format!(
@@ -51,7 +54,7 @@ pub static INSERT_PLACE: LazyLock<String> = LazyLock::new(|| {
 });
 
 /// `$1` = new version, then the fields, then updated_at, updated_by, id, expected version.
-pub static UPDATE_PLACE: LazyLock<String> = LazyLock::new(|| {
+static UPDATE_PLACE: LazyLock<String> = LazyLock::new(|| {
     let set: Vec<String> = FIELD_COLUMNS
         .iter()
         .enumerate()
@@ -60,7 +63,7 @@ pub static UPDATE_PLACE: LazyLock<String> = LazyLock::new(|| {
     let n = FIELD_COLUMNS.len() + 1;
     format!(
         "UPDATE places SET version = $1, {}, updated_at = ${}, updated_by = ${} \
-         WHERE id = ${} AND version = ${}",
+         WHERE id = ${} AND version = ${} RETURNING version",
         set.join(", "),
         n + 1,
         n + 2,
@@ -69,36 +72,36 @@ pub static UPDATE_PLACE: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-pub const INSERT_HISTORY: &str = "INSERT INTO place_history \
+const INSERT_HISTORY: &str = "INSERT INTO place_history \
      (place_id, version, change, changed_at, changed_by, snapshot) \
      VALUES ($1, $2, $3, $4, $5, $6) RETURNING change_no";
 
-pub const STREAM_PLACES: &str = "SELECT * FROM places WHERE seq > $1 ORDER BY seq LIMIT $2";
+const STREAM_PLACES: &str = "SELECT * FROM places WHERE seq > $1 ORDER BY seq LIMIT $2";
 
-pub const GET_PLACE: &str = "SELECT * FROM places WHERE id = $1";
+const GET_PLACE: &str = "SELECT * FROM places WHERE id = $1";
 
-pub const PLACE_VERSION: &str = "SELECT version FROM places WHERE id = $1";
+const PLACE_VERSION: &str = "SELECT version FROM places WHERE id = $1";
 
-pub const ANY_PLACE: &str = "SELECT count(*) FROM (SELECT 1 FROM places LIMIT 1) AS any_place";
+const ANY_PLACE: &str = "SELECT count(*) FROM (SELECT 1 FROM places LIMIT 1) AS any_place";
 
 /// The poll that SQLite servers run a few times a second; the comment names it in traces.
 pub const LAST_CHANGE: &str =
     "SELECT /* change-poll */ coalesce(max(change_no), 0) FROM place_history";
 
-pub const CHANGES_SINCE: &str = "SELECT change_no, snapshot FROM place_history \
+const CHANGES_SINCE: &str = "SELECT change_no, snapshot FROM place_history \
      WHERE change_no > $1 ORDER BY change_no LIMIT $2";
 
-pub const PLACE_HISTORY: &str = "SELECT version, change, changed_at, changed_by, snapshot \
+const PLACE_HISTORY: &str = "SELECT version, change, changed_at, changed_by, snapshot \
      FROM place_history WHERE place_id = $1 ORDER BY version";
 
-pub const UPSERT_CATEGORY: &str = "INSERT INTO categories \
+const UPSERT_CATEGORY: &str = "INSERT INTO categories \
      (code, name_ja, name_en, color, icon, description_ja, sort_order) \
      VALUES ($1, $2, $3, $4, $5, $6, $7) \
      ON CONFLICT (code) DO UPDATE SET name_ja = excluded.name_ja, name_en = excluded.name_en, \
      color = excluded.color, icon = excluded.icon, description_ja = excluded.description_ja, \
      sort_order = excluded.sort_order";
 
-pub const UPSERT_AREA: &str = "INSERT INTO areas \
+const UPSERT_AREA: &str = "INSERT INTO areas \
      (code, name_ja, name_kana, name_en, lon, lat, sort_order) \
      VALUES ($1, $2, $3, $4, $5, $6, $7) \
      ON CONFLICT (code) DO UPDATE SET name_ja = excluded.name_ja, \
@@ -108,7 +111,7 @@ pub const UPSERT_AREA: &str = "INSERT INTO areas \
 type Q<'q, DB> = Query<'q, DB, <DB as Database>::Arguments>;
 
 /// Binds a new place for [`INSERT_PLACE`].
-pub fn bind_insert<'q, DB>(query: Q<'q, DB>, place: &Place) -> Q<'q, DB>
+fn bind_insert<'q, DB>(query: Q<'q, DB>, place: &Place) -> Q<'q, DB>
 where
     DB: Database,
     for<'e> String: Encode<'e, DB> + Type<DB>,
@@ -125,7 +128,7 @@ where
 }
 
 /// Binds a new version of a place for [`UPDATE_PLACE`].
-pub fn bind_update<'q, DB>(query: Q<'q, DB>, place: &Place) -> Q<'q, DB>
+fn bind_update<'q, DB>(query: Q<'q, DB>, place: &Place) -> Q<'q, DB>
 where
     DB: Database,
     for<'e> String: Encode<'e, DB> + Type<DB>,
@@ -143,7 +146,7 @@ where
 }
 
 /// Binds a history row for [`INSERT_HISTORY`].
-pub fn bind_history<'q, DB>(query: Q<'q, DB>, place: &Place, change: Change) -> Q<'q, DB>
+fn bind_history<'q, DB>(query: Q<'q, DB>, place: &Place, change: Change) -> Q<'q, DB>
 where
     DB: Database,
     for<'e> String: Encode<'e, DB> + Type<DB>,
@@ -193,7 +196,7 @@ where
 }
 
 /// A row of `places`.
-pub fn place_from_row<'r, R>(row: &'r R) -> Result<Place>
+fn place_from_row<'r, R>(row: &'r R) -> Result<Place>
 where
     R: Row,
     for<'c> &'c str: ColumnIndex<R>,
@@ -248,7 +251,7 @@ where
 }
 
 /// A row of [`CHANGES_SINCE`].
-pub fn change_from_row<'r, R>(row: &'r R) -> Result<PlaceChange>
+fn change_from_row<'r, R>(row: &'r R) -> Result<PlaceChange>
 where
     R: Row,
     for<'c> &'c str: ColumnIndex<R>,
@@ -262,7 +265,7 @@ where
 }
 
 /// A row of [`PLACE_HISTORY`].
-pub fn history_from_row<'r, R>(row: &'r R) -> Result<HistoryEntry>
+fn history_from_row<'r, R>(row: &'r R) -> Result<HistoryEntry>
 where
     R: Row,
     for<'c> &'c str: ColumnIndex<R>,
@@ -299,4 +302,161 @@ fn format_time(t: OffsetDateTime) -> String {
 
 fn parse_time(s: &str) -> Result<OffsetDateTime> {
     OffsetDateTime::parse(s, &Rfc3339).map_err(|_| StoreError::Corrupt(format!("timestamp {s:?}")))
+}
+
+/// The queries themselves, written once for both backends (`DB` is `Sqlite` or `Postgres`).
+/// The bounds say only that the backend binds and decodes the types the schema uses.
+pub struct Queries<DB: Database>(std::marker::PhantomData<DB>);
+
+impl<DB> Queries<DB>
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'e> String: Encode<'e, DB> + Type<DB>,
+    for<'e> &'e String: Encode<'e, DB> + Type<DB>,
+    for<'e> Option<String>: Encode<'e, DB> + Type<DB>,
+    for<'e> f64: Encode<'e, DB> + Decode<'e, DB> + Type<DB>,
+    for<'e> i64: Encode<'e, DB> + Decode<'e, DB> + Type<DB>,
+    for<'e> bool: Encode<'e, DB> + Decode<'e, DB> + Type<DB>,
+    for<'e> &'e str: Encode<'e, DB> + Decode<'e, DB> + Type<DB>,
+    for<'c> &'c str: ColumnIndex<DB::Row>,
+    usize: ColumnIndex<DB::Row>,
+    DB::Arguments: IntoArguments<DB>,
+{
+    /// Makes the stored categories and areas equal the reference data.
+    pub async fn sync_reference(conn: &mut DB::Connection, reference: &Reference) -> Result<()> {
+        for (i, c) in reference.categories().iter().enumerate() {
+            sqlx::query(UPSERT_CATEGORY)
+                .bind(&c.code)
+                .bind(&c.name_ja)
+                .bind(&c.name_en)
+                .bind(&c.color)
+                .bind(&c.icon)
+                .bind(&c.description_ja)
+                .bind(i as i64)
+                .execute(&mut *conn)
+                .await?;
+        }
+        for (i, a) in reference.areas().iter().enumerate() {
+            sqlx::query(UPSERT_AREA)
+                .bind(&a.code)
+                .bind(&a.name_ja)
+                .bind(&a.name_kana)
+                .bind(&a.name_en)
+                .bind(a.centroid[0])
+                .bind(a.centroid[1])
+                .bind(i as i64)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Whether the database holds any place.
+    pub async fn any_place(conn: &mut DB::Connection) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar(ANY_PLACE).fetch_one(&mut *conn).await?;
+        Ok(n > 0)
+    }
+
+    /// Inserts new places and their first history entries; returns the last change number.
+    pub async fn insert_places(conn: &mut DB::Connection, places: &[Place]) -> Result<Option<i64>> {
+        let mut last = None;
+        for place in places {
+            let query = sqlx::query(AssertSqlSafe(INSERT_PLACE.as_str()));
+            bind_insert(query, place).execute(&mut *conn).await?;
+            last = Some(Self::insert_history(conn, place, Change::Create).await?);
+        }
+        Ok(last)
+    }
+
+    /// Stores a place's next version if its stored version is the one before; returns the
+    /// change number.
+    pub async fn update_place(
+        conn: &mut DB::Connection,
+        place: &Place,
+        change: Change,
+    ) -> Result<i64> {
+        let query = sqlx::query(AssertSqlSafe(UPDATE_PLACE.as_str()));
+        let updated = bind_update(query, place).fetch_optional(&mut *conn).await?;
+        if updated.is_none() {
+            let exists: Option<i64> = sqlx::query_scalar(PLACE_VERSION)
+                .bind(place.id.to_string())
+                .fetch_optional(&mut *conn)
+                .await?;
+            return Err(match exists {
+                None => StoreError::NotFound(place.id),
+                Some(_) => StoreError::VersionConflict {
+                    id: place.id,
+                    expected: place.version - 1,
+                },
+            });
+        }
+        Self::insert_history(conn, place, change).await
+    }
+
+    async fn insert_history(
+        conn: &mut DB::Connection,
+        place: &Place,
+        change: Change,
+    ) -> Result<i64> {
+        let query = sqlx::query(INSERT_HISTORY);
+        let row = bind_history(query, place, change)
+            .fetch_one(&mut *conn)
+            .await?;
+        Ok(row.try_get("change_no")?)
+    }
+
+    /// Every place in registration order, in pages: bounded memory, and far fewer round
+    /// trips than one row at a time.
+    pub fn stream_places(pool: &Pool<DB>) -> BoxStream<'_, Result<Place>> {
+        const PAGE: i64 = 4096;
+        let pages = futures_util::stream::try_unfold(Some(0_i64), move |after| async move {
+            let Some(after) = after else { return Ok(None) };
+            let rows = sqlx::query(STREAM_PLACES)
+                .bind(after)
+                .bind(PAGE)
+                .fetch_all(pool)
+                .await?;
+            let next = match rows.last() {
+                Some(last) if rows.len() as i64 == PAGE => Some(last.try_get::<i64, _>("seq")?),
+                _ => None,
+            };
+            let places: Vec<Result<Place>> = rows.iter().map(place_from_row).collect();
+            Ok::<_, StoreError>(Some((futures_util::stream::iter(places), next)))
+        });
+        pages.try_flatten().boxed()
+    }
+
+    pub async fn last_change(pool: &Pool<DB>) -> Result<i64> {
+        Ok(sqlx::query_scalar(LAST_CHANGE).fetch_one(pool).await?)
+    }
+
+    pub async fn changes_since(
+        pool: &Pool<DB>,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<PlaceChange>> {
+        let rows = sqlx::query(CHANGES_SINCE)
+            .bind(after)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?;
+        rows.iter().map(change_from_row).collect()
+    }
+
+    pub async fn get_place(pool: &Pool<DB>, id: Uuid) -> Result<Option<Place>> {
+        let row = sqlx::query(GET_PLACE)
+            .bind(id.to_string())
+            .fetch_optional(pool)
+            .await?;
+        row.as_ref().map(place_from_row).transpose()
+    }
+
+    pub async fn place_history(pool: &Pool<DB>, id: Uuid) -> Result<Vec<HistoryEntry>> {
+        let rows = sqlx::query(PLACE_HISTORY)
+            .bind(id.to_string())
+            .fetch_all(pool)
+            .await?;
+        rows.iter().map(history_from_row).collect()
+    }
 }

@@ -1,0 +1,186 @@
+//! Two promises of the read path, checked by listening to everything the process logs at
+//! `trace` level (every crate, `sqlx` statements included):
+//! - logs never hold a query string (a search's words or coordinates), nor a concrete path;
+//! - reads never touch the database: many reads add no SQL statement.
+//!
+//! Both tests share one process-wide log capture, so they take turns (`TURN`).
+
+mod common;
+
+use common::TestServer;
+use std::fmt::Write as _;
+use std::sync::{Mutex, OnceLock};
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id};
+use tracing::{Event, Subscriber};
+use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
+use tracing_subscriber::util::SubscriberInitExt;
+
+/// The SQL comment the change-log poller puts in its statement: that one runs on a timer,
+/// whatever the requests do, and is not a read.
+const POLLER_MARK: &str = "/* change-poll */";
+
+#[derive(Default)]
+struct Captured {
+    /// Every event and span, as `target level field=value …`.
+    lines: Vec<String>,
+    /// SQL statements executed (sqlx's `sqlx::query` events), the poller's excepted.
+    statements: Vec<String>,
+}
+
+fn captured() -> &'static Mutex<Captured> {
+    static CAPTURED: OnceLock<Mutex<Captured>> = OnceLock::new();
+    CAPTURED.get_or_init(|| {
+        tracing_subscriber::registry()
+            .with(Capture)
+            .try_init()
+            .expect("no other global subscriber in this test binary");
+        Mutex::new(Captured::default())
+    })
+}
+
+/// One test at a time: both read the shared capture.
+async fn take_turn() -> tokio::sync::MutexGuard<'static, ()> {
+    static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    TURN.lock().await
+}
+
+struct Capture;
+
+struct Fields(String);
+
+impl Visit for Fields {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        let _ = write!(self.0, " {}={:?}", field.name(), value);
+    }
+    fn record_str(&mut self, field: &Field, value: &str) {
+        let _ = write!(self.0, " {}={}", field.name(), value);
+    }
+}
+
+impl<S: Subscriber> Layer<S> for Capture {
+    fn register_callsite(
+        &self,
+        _: &'static tracing::Metadata<'static>,
+    ) -> tracing::subscriber::Interest {
+        tracing::subscriber::Interest::always()
+    }
+
+    fn enabled(&self, _: &tracing::Metadata<'_>, _: Context<'_, S>) -> bool {
+        true
+    }
+
+    fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
+        let meta = event.metadata();
+        let mut fields = Fields(format!("{} {}", meta.target(), meta.level()));
+        event.record(&mut fields);
+        let mut c = captured().lock().unwrap();
+        if meta.target() == "sqlx::query" && !fields.0.contains(POLLER_MARK) {
+            c.statements.push(fields.0.clone());
+        }
+        c.lines.push(fields.0);
+    }
+
+    fn on_new_span(&self, attrs: &Attributes<'_>, _: &Id, _: Context<'_, S>) {
+        let meta = attrs.metadata();
+        let mut fields = Fields(format!("span {} {}", meta.target(), meta.name()));
+        attrs.record(&mut fields);
+        captured().lock().unwrap().lines.push(fields.0);
+    }
+}
+
+fn max_level_is_trace() {
+    assert_eq!(
+        tracing::level_filters::LevelFilter::current(),
+        tracing::level_filters::LevelFilter::TRACE
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_never_hold_a_query_string_or_a_concrete_path() {
+    let _turn = take_turn().await;
+    captured();
+    max_level_is_trace();
+    let s = TestServer::start().await;
+    let id = s.first_place_id().await;
+    // Distinctive values: none of them may appear in any log line or span.
+    let secrets = [
+        "ひみつのことば",
+        "136.123457",
+        "34.654321",
+        "4321.25",
+        "136.111119",
+        "987654321",
+        "zzsecretpath",
+    ];
+    let requests = [
+        "/api/collections/places/items?q=ひみつのことば".to_owned(),
+        "/api/collections/places/items?near=136.123457,34.654321&radius=4321.25".to_owned(),
+        "/api/collections/places/items?bbox=136.111119,34.6,136.2,34.7&limit=987654321".to_owned(),
+        "/api/collections/places/items?limit=987654321abc".to_owned(),
+        format!("/api/collections/places/items/{id}?near=136.123457,34.654321"),
+        "/api/zzsecretpath?q=ひみつのことば".to_owned(),
+        "/?q=ひみつのことば&near=136.123457,34.654321".to_owned(),
+    ];
+    let before = captured().lock().unwrap().lines.len();
+    for path in &requests {
+        let status = s.get(path).await.status;
+        assert!(status < 500, "{path}: {status}");
+    }
+    let lines: Vec<String> = captured().lock().unwrap().lines[before..].to_vec();
+    // The capture does see the server's access log: one line per items request, by route.
+    let access = lines
+        .iter()
+        .filter(|l| l.contains("route=/api/collections/places/items"))
+        .count();
+    assert!(access >= 5, "the access log is captured: {lines:#?}");
+    let leaks: Vec<&String> = lines
+        .iter()
+        .filter(|l| secrets.iter().any(|secret| l.contains(secret)) || l.contains(&id))
+        .collect();
+    assert!(leaks.is_empty(), "logged: {leaks:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_never_touch_the_database() {
+    let _turn = take_turn().await;
+    captured();
+    max_level_is_trace();
+    let s = TestServer::start().await;
+    let id = s.first_place_id().await;
+    // The capture does see statements: start-up ran some.
+    assert!(
+        !captured().lock().unwrap().statements.is_empty(),
+        "sqlx statements are captured"
+    );
+    let before = captured().lock().unwrap().statements.len();
+    let reads = [
+        "/api".to_owned(),
+        "/api/conformance".to_owned(),
+        "/api/collections".to_owned(),
+        "/api/collections/places".to_owned(),
+        "/api/collections/places/items".to_owned(),
+        "/api/collections/places/items?limit=10000".to_owned(),
+        "/api/collections/places/items?q=サロン&category=salon".to_owned(),
+        "/api/collections/places/items?near=136.1,34.62&radius=3000".to_owned(),
+        "/api/collections/places/items?near=136.1,34.62&limit=5&offset=5".to_owned(),
+        "/api/collections/places/items?bbox=136.0,34.5,136.2,34.7&area=nabari".to_owned(),
+        format!("/api/collections/places/items/{id}"),
+        "/api/categories".to_owned(),
+        "/api/areas".to_owned(),
+        "/api/openapi.json".to_owned(),
+        "/".to_owned(),
+    ];
+    for _ in 0..20 {
+        for path in &reads {
+            let status = s.get(path).await.status;
+            assert_eq!(status, 200, "{path}");
+        }
+    }
+    let statements: Vec<String> = captured().lock().unwrap().statements[before..].to_vec();
+    assert!(
+        statements.is_empty(),
+        "{} reads ran SQL: {statements:#?}",
+        reads.len() * 20
+    );
+}
