@@ -27,6 +27,7 @@ pub struct AppState {
     pub places: Arc<Places>,
     pub accounts: Arc<Accounts>,
     pub config: Arc<HttpConfig>,
+    pub large_answers: crate::http::LargeAnswers,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -127,9 +128,11 @@ pub async fn start(config: ServeConfig) -> Result<Server, StartError> {
         places.store().clone(),
         config.http.auth.clone(),
     ));
+    let write_timeout = config.http.write_timeout;
     let state = AppState {
         places: places.clone(),
         accounts,
+        large_answers: crate::http::LargeAnswers::new(config.http.large_answers),
         config: Arc::new(config.http),
     };
     let router = crate::http::router(state);
@@ -138,6 +141,7 @@ pub async fn start(config: ServeConfig) -> Result<Server, StartError> {
         listener,
         router,
         config.header_read_timeout,
+        write_timeout,
         rx,
     ));
     tracing::info!(%addr, "serving");
@@ -157,13 +161,16 @@ async fn serve_connections(
     listener: TcpListener,
     router: axum::Router,
     header_read_timeout: Duration,
+    write_timeout: Duration,
     mut shutdown: oneshot::Receiver<()>,
 ) -> std::io::Result<()> {
     let graceful = GracefulShutdown::new();
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(header_read_timeout);
+        .header_read_timeout(header_read_timeout)
+        // Above our own limits (`http::limits`), so that those answer first, in problem+json.
+        .max_headers(crate::http::HYPER_MAX_HEADERS);
     loop {
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -185,7 +192,8 @@ async fn serve_connections(
                 request
             },
         ));
-        let connection = builder.serve_connection(TokioIo::new(stream), service);
+        let io = crate::http::WriteTimeout::new(stream, write_timeout);
+        let connection = builder.serve_connection(TokioIo::new(io), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(e) = connection.await {

@@ -118,7 +118,8 @@ pub struct ServeArgs {
     pub no_sample: bool,
 
     /// The URL clients reach the service at (e.g. https://map.example.jp), used in API links.
-    /// Default: built from each request's Host header.
+    /// Default: built from each request's Host header, which clients can forge; set this on
+    /// any server others can reach (serve warns when listening beyond loopback without it).
     #[arg(long, env = "TSUNAGARI_PUBLIC_URL")]
     pub public_url: Option<String>,
 
@@ -129,12 +130,20 @@ pub struct ServeArgs {
     /// Attribution text shown for --tile-url.
     #[arg(long, env = "TSUNAGARI_TILE_ATTRIBUTION")]
     pub tile_attribution: Option<String>,
+
+    /// How many answers of 1 MB or more may be sent at once; more answer 503 with
+    /// Retry-After. Each costs little memory (answers are streamed), but a slow client holds
+    /// its permit until it has read the answer or is disconnected.
+    #[arg(long, env = "TSUNAGARI_LARGE_ANSWERS", default_value_t = 16,
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub large_answers: u16,
 }
 
 impl ServeArgs {
     pub fn into_config(self) -> anyhow::Result<ServeConfig> {
         let mut http = HttpConfig {
             public_url: self.public_url,
+            large_answers: usize::from(self.large_answers),
             ..HttpConfig::default()
         };
         if let (Some(url), Some(attribution)) = (self.tile_url, self.tile_attribution) {
@@ -164,7 +173,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => {
             raise_open_file_limit();
-            let server = app::start(args.into_config()?).await?;
+            let config = args.into_config()?;
+            if let Some(warning) = config.http.public_url_warning(config.listen) {
+                tracing::warn!("{warning}");
+            }
+            let server = app::start(config).await?;
             println!(
                 "Tsunagari Map is serving at http://{}/ (API: http://{}/api)",
                 server.addr, server.addr

@@ -2,12 +2,14 @@
 //! the edge, into types that cannot hold an invalid value.
 
 pub mod account;
+pub mod datetime;
 pub mod location;
 pub mod place;
 pub mod reference;
 pub mod text;
 
 pub use account::Role;
+pub use datetime::TimeRange;
 pub use location::{BBox, LonLat, Radius};
 pub use place::{FieldError, Place, PlaceFields, PlaceInput, Source, Status};
 pub use reference::{Area, Category, Reference, Town};

@@ -10,6 +10,9 @@ use serde::Serialize;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// What a 503 answer asks the client to wait, in seconds.
+const RETRY_AFTER_SECONDS: &str = "2";
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     /// A URN naming the kind of problem, e.g. `urn:tsunagari:problem:invalid-parameter`.
@@ -106,6 +109,16 @@ impl ApiError {
         )
     }
 
+    /// Too many large answers are being sent; the client may try again later.
+    pub fn busy(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "Busy, try again shortly",
+            detail,
+        )
+    }
+
     /// A well-formed body whose fields break rules: every broken rule is listed.
     pub fn invalid_fields(errors: Vec<FieldError>) -> Self {
         let mut e = Self::new(
@@ -131,11 +144,39 @@ impl ApiError {
         )
     }
 
+    pub fn uri_too_long(limit: usize) -> Self {
+        Self::new(
+            StatusCode::URI_TOO_LONG,
+            "uri-too-long",
+            "URI too long",
+            format!("the request's URI is longer than {limit} bytes"),
+        )
+    }
+
+    pub fn headers_too_large(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers-too-large",
+            "Request headers too large",
+            detail,
+        )
+    }
+
     pub fn unsupported_media_type(detail: impl Into<String>) -> Self {
         Self::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported-media-type",
             "Unsupported content type",
+            detail,
+        )
+    }
+
+    /// A request refused before any handler ran (axum's rejections are plain text).
+    pub fn rejected(status: StatusCode, detail: impl Into<String>) -> Self {
+        Self::new(
+            status,
+            "request-rejected",
+            status.canonical_reason().unwrap_or("Refused"),
             detail,
         )
     }
@@ -207,6 +248,11 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        } else if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_static(RETRY_AFTER_SECONDS),
+            );
         }
         response
     }
