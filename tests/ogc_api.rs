@@ -164,7 +164,7 @@ async fn unknown_routes_and_methods_answer_problem_json() {
     s.get("/api/collections/tane/items")
         .await
         .assert_problem(404);
-    s.request(reqwest::Method::POST, "/api/collections/places/items")
+    s.request(reqwest::Method::POST, "/api/collections/places")
         .await
         .assert_problem(405);
     s.request(reqwest::Method::DELETE, "/api/conformance")

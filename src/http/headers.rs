@@ -49,11 +49,19 @@ pub async fn add_security_headers(
     response
 }
 
-/// `Access-Control-Allow-Origin: *` on reads of the public API; never with credentials.
+/// `Access-Control-Allow-Origin: *` on reads of the public API; never with credentials, and
+/// never on an answer meant for one logged-in user (a request with cookies, or an answer
+/// marked private).
 pub async fn allow_any_origin_on_reads(request: Request, next: Next) -> Response {
-    let is_read = matches!(*request.method(), Method::GET | Method::HEAD);
+    let is_public_read = matches!(*request.method(), Method::GET | Method::HEAD)
+        && !request.headers().contains_key(header::COOKIE)
+        && request.uri().path() != "/api/me";
     let mut response = next.run(request).await;
-    if is_read {
+    let private = response
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .is_some_and(|v| v.as_bytes().starts_with(b"private"));
+    if is_public_read && !private {
         response.headers_mut().insert(
             header::ACCESS_CONTROL_ALLOW_ORIGIN,
             HeaderValue::from_static("*"),

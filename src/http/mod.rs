@@ -11,6 +11,7 @@ pub mod links;
 mod ogc;
 mod openapi;
 mod pages;
+mod place_edits;
 mod places;
 pub mod query;
 mod reference;
@@ -36,11 +37,30 @@ pub fn router(state: AppState) -> Router {
             "/api/collections/places",
             public_read(ogc::places_collection),
         )
-        .route("/api/collections/places/items", public_read(places::items))
+        .route(
+            "/api/collections/places/items",
+            public_read(places::items).post(place_edits::create),
+        )
         .route(
             "/api/collections/places/items/{id}",
-            public_read(places::item),
+            public_read(places::item)
+                .put(place_edits::replace)
+                .patch(place_edits::update)
+                .delete(place_edits::archive),
         )
+        .route(
+            "/api/collections/places/items/{id}/history",
+            get(place_edits::history),
+        )
+        .route(
+            "/api/collections/places/items/{id}/restore",
+            post(place_edits::restore),
+        )
+        .route(
+            "/api/collections/places/items/{id}/verify",
+            post(place_edits::verify),
+        )
+        .route("/api/review", get(place_edits::review))
         .route(
             "/api/collections/places/queryables",
             public_read(ogc::queryables),

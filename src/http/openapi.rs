@@ -45,6 +45,17 @@ use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, T
         super::reference::areas,
         super::reference::healthz,
         super::pages::map_config,
+        super::auth::login,
+        super::auth::logout,
+        super::auth::me,
+        super::place_edits::create,
+        super::place_edits::replace,
+        super::place_edits::update,
+        super::place_edits::archive,
+        super::place_edits::history,
+        super::place_edits::restore,
+        super::place_edits::verify,
+        super::place_edits::review,
     ),
     components(schemas(Problem, Link, FeatureCollectionDoc, FeatureDoc, PointDoc))
 )]

@@ -1,12 +1,13 @@
 //! `…/collections/places/items`: the places as GeoJSON, answered from the in-memory index.
 
+use super::auth::Viewer;
 use super::error::{ApiError, Problem};
 use super::links::{BaseUrl, GEO_JSON, JSON, Link};
 use super::query::{FeatureFormat, ITEM_PARAMS, ItemsParams, ParamKind};
 use super::streamed::{StreamedBody, total_len};
 use crate::app::AppState;
 use crate::domain::Status;
-use crate::index::{Page, PlaceIndex};
+use crate::index::{Entry, Page, PlaceIndex};
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, header};
@@ -77,26 +78,45 @@ impl IntoParams for FeatureFormatDoc {
     ))]
 pub async fn items(
     State(state): State<AppState>,
+    viewer: Viewer,
     base: BaseUrl,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let pieces = {
+    let (pieces, private) = {
         let index = state.places.read();
         let params = ItemsParams::parse(raw.as_deref(), index.reference())?;
-        if params.wants_private {
-            return Err(ApiError::unauthorized(
-                "draft and archived places need a staff session",
-            ));
+        if params.wants_private && !viewer.edits_places() {
+            return Err(match viewer.0 {
+                None => ApiError::unauthorized("draft and archived places need a staff session"),
+                Some(_) => ApiError::forbidden("draft and archived places need a staff account"),
+            });
         }
         let page = index.query(&params.query);
         let links = page_links(&base, &params, &page);
-        collection_pieces(&index, &page, &links)
+        (
+            collection_pieces(&index, &page, &links),
+            params.wants_private,
+        )
     };
     // The index is released: the answer holds only shared references to features.
     let permit = state.large_answers.admit(total_len(&pieces)).map_err(|_| {
         ApiError::busy("too many large answers are being sent; try again or lower `limit`")
     })?;
-    Ok(geo_json(Body::new(StreamedBody::new(pieces, permit))))
+    let response = geo_json(Body::new(StreamedBody::new(pieces, permit)));
+    Ok(if private {
+        no_store(response)
+    } else {
+        response
+    })
+}
+
+/// Answers that hold unpublished places must not be kept by any cache.
+pub(super) fn no_store(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
 }
 
 /// `self`, `next` and `prev` keep every parameter of the request (GDAL and QGIS follow them
@@ -154,7 +174,7 @@ fn page_links(base: &BaseUrl, params: &ItemsParams, page: &Page) -> Vec<Link> {
 }
 
 /// The FeatureCollection as pieces: a small JSON head, then each feature's prepared bytes.
-fn collection_pieces(index: &PlaceIndex, page: &Page, links: &[Link]) -> Vec<Bytes> {
+pub(super) fn collection_pieces(index: &PlaceIndex, page: &Page, links: &[Link]) -> Vec<Bytes> {
     let now = OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .expect("0 ns is valid");
@@ -199,6 +219,7 @@ fn collection_pieces(index: &PlaceIndex, page: &Page, links: &[Link]) -> Vec<Byt
 pub async fn item(
     _: FeatureFormat,
     State(state): State<AppState>,
+    viewer: Viewer,
     base: BaseUrl,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
@@ -209,11 +230,17 @@ pub async fn item(
     // unknown id, so that ids of drafts cannot be probed.
     let entry = index
         .get(&uuid)
-        .filter(|e| e.status == Status::Published)
+        .filter(|e| e.status == Status::Published || viewer.edits_places())
         .ok_or_else(not_found)?;
+    Ok(feature_response(entry, &base))
+}
+
+/// One place as a GeoJSON Feature with its links, and its version as the `ETag` that writes
+/// send back in `If-Match`.
+pub(super) fn feature_response(entry: &Entry, base: &BaseUrl) -> Response {
     let links = vec![
         Link::new(
-            base.url(&format!("/api/collections/places/items/{uuid}")),
+            base.url(&format!("/api/collections/places/items/{}", entry.id)),
             "self",
             GEO_JSON,
             None,
@@ -230,10 +257,22 @@ pub async fn item(
         "links".into(),
         serde_json::to_value(links).expect("links serialise"),
     );
-    Ok(geo_json(Body::from(entry.feature.with_members(&members))))
+    let mut response = geo_json(Body::from(entry.feature.with_members(&members)));
+    response
+        .headers_mut()
+        .insert(header::ETAG, etag(entry.version));
+    if entry.status == Status::Published {
+        response
+    } else {
+        no_store(response)
+    }
 }
 
-fn geo_json(body: Body) -> Response {
+pub(super) fn etag(version: i64) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{version}\"")).expect("digits")
+}
+
+pub(super) fn geo_json(body: Body) -> Response {
     let mut response = Response::new(body);
     response
         .headers_mut()

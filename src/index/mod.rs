@@ -32,6 +32,8 @@ pub struct Entry {
     pub feature: PreparedFeature,
     /// `updated_at` in nanoseconds since 1970, for `datetime` queries.
     updated_at: i64,
+    /// When staff last confirmed the place is still as described.
+    pub verified_at: Option<time::Date>,
     category: u16,
     area: Option<u16>,
     search_key: Box<str>,
@@ -196,6 +198,7 @@ impl PlaceIndex {
             .join("\u{1}")
             .into_boxed_str();
         Entry {
+            verified_at: f.verified_at,
             id: place.id,
             version: place.version,
             location: f.location,
@@ -391,6 +394,19 @@ impl PlaceIndex {
             })
             .collect();
         Page { matched, hits }
+    }
+
+    /// Published places not verified since `before` (or never), oldest first, the never
+    /// verified ones first of all: the 要確認 list.
+    pub fn unverified_since(&self, before: time::Date) -> Vec<u32> {
+        let mut slots: Vec<u32> = (0..self.entries.len() as u32)
+            .filter(|&s| {
+                let e = self.entry(s);
+                e.status == Status::Published && e.verified_at.is_none_or(|d| d < before)
+            })
+            .collect();
+        slots.sort_by_key(|&s| (self.entry(s).verified_at, s));
+        slots
     }
 
     /// The smallest box holding every place with one of `statuses`.
