@@ -69,11 +69,17 @@ fn place_input(feature: &Value, id: Option<Uuid>) -> Result<PlaceInput, Vec<Fiel
         (Some(_), Some(_)) => errors.push(FieldError::new("id", "differs from the URL's id")),
         (Some(_), None) => errors.push(FieldError::new("id", "is assigned by the server")),
     }
-    let location = match object.get("geometry") {
-        Some(g) => point(g).map_err(|reason| errors.push(FieldError::new("geometry", reason))),
-        None => Err(errors.push(FieldError::new("geometry", "is required"))),
-    }
-    .ok();
+    let location = match object.get("geometry").map(point) {
+        Some(Ok(p)) => Some(p),
+        Some(Err(reason)) => {
+            errors.push(FieldError::new("geometry", reason));
+            None
+        }
+        None => {
+            errors.push(FieldError::new("geometry", "is required"));
+            None
+        }
+    };
     let empty = Map::new();
     let properties = match object.get("properties") {
         Some(Value::Object(p)) => p,
