@@ -3,6 +3,7 @@
 //! serves the router. `main` and the integration
 //! tests start the server through the same [`start`].
 
+use crate::accounts::Accounts;
 use crate::config::{HttpConfig, ServeConfig};
 use crate::domain::Reference;
 use crate::places::{Places, follow_changes, new_places};
@@ -18,12 +19,15 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tower::ServiceExt;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub places: Arc<Places>,
+    pub accounts: Arc<Accounts>,
     pub config: Arc<HttpConfig>,
+    pub large_answers: crate::http::LargeAnswers,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -69,6 +73,10 @@ pub async fn open_places(database: &str, load_sample: bool) -> Result<Arc<Places
     let (store, reference) = open_store(database, load_sample).await?;
     Ok(Arc::new(Places::open(store, reference).await?))
 }
+
+/// The address a connection came from (the load balancer's, behind one).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub std::net::IpAddr);
 
 /// A running server.
 pub struct Server {
@@ -116,8 +124,15 @@ pub async fn start(config: ServeConfig) -> Result<Server, StartError> {
     })?;
     let places = open_places(&config.database, config.load_sample).await?;
     let follower = tokio::spawn(follow_changes(Arc::downgrade(&places)));
+    let accounts = Arc::new(Accounts::new(
+        places.store().clone(),
+        config.http.auth.clone(),
+    ));
+    let write_timeout = config.http.write_timeout;
     let state = AppState {
         places: places.clone(),
+        accounts,
+        large_answers: crate::http::LargeAnswers::new(config.http.large_answers),
         config: Arc::new(config.http),
     };
     let router = crate::http::router(state);
@@ -126,6 +141,7 @@ pub async fn start(config: ServeConfig) -> Result<Server, StartError> {
         listener,
         router,
         config.header_read_timeout,
+        write_timeout,
         rx,
     ));
     tracing::info!(%addr, "serving");
@@ -145,17 +161,20 @@ async fn serve_connections(
     listener: TcpListener,
     router: axum::Router,
     header_read_timeout: Duration,
+    write_timeout: Duration,
     mut shutdown: oneshot::Receiver<()>,
 ) -> std::io::Result<()> {
     let graceful = GracefulShutdown::new();
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(header_read_timeout);
+        .header_read_timeout(header_read_timeout)
+        // Above our own limits (`http::limits`), so that those answer first, in problem+json.
+        .max_headers(crate::http::HYPER_MAX_HEADERS);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     // Out of file descriptors, say: back off rather than spin.
                     tracing::warn!(error = %e, "accepting a connection failed");
@@ -166,8 +185,15 @@ async fn serve_connections(
             _ = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(router.clone());
-        let connection = builder.serve_connection(TokioIo::new(stream), service);
+        // The peer's address, for counting failed logins per address.
+        let service = TowerToHyperService::new(router.clone().map_request(
+            move |mut request: axum::extract::Request<_>| {
+                request.extensions_mut().insert(ClientAddr(peer.ip()));
+                request
+            },
+        ));
+        let io = crate::http::WriteTimeout::new(stream, write_timeout);
+        let connection = builder.serve_connection(TokioIo::new(io), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(e) = connection.await {

@@ -30,10 +30,44 @@ pub enum Command {
     /// Import places from a GeoJSON FeatureCollection: every feature is checked first, and
     /// either all are imported or none (each error is listed with its feature number).
     Import(ImportArgs),
+    /// Manage accounts: add, list, disable, password. Passwords are read from standard input
+    /// (asked twice, without echo, on a terminal), never from the command line.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Write synthetic national data for benchmarks (places around Japan's prefectural
     /// capitals, with the national shares of 通いの場) as a GeoJSON FeatureCollection on
     /// standard output, importable with `tsunagari import`.
     Generate(GenerateArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account. Example: `tsunagari user add tanaka --role staff`
+    Add {
+        name: String,
+        /// admin (manages accounts), staff (edits places) or linkworker (searches, prints).
+        #[arg(long, value_parser = ["admin", "staff", "linkworker"])]
+        role: String,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// List accounts with their roles and whether they are disabled.
+    List {
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Disable an account: its sessions end at once, in every running server.
+    Disable {
+        name: String,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Set a new password: the account's sessions end at once.
+    Password {
+        name: String,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -84,7 +118,8 @@ pub struct ServeArgs {
     pub no_sample: bool,
 
     /// The URL clients reach the service at (e.g. https://map.example.jp), used in API links.
-    /// Default: built from each request's Host header.
+    /// Default: built from each request's Host header, which clients can forge; set this on
+    /// any server others can reach (serve warns when listening beyond loopback without it).
     #[arg(long, env = "TSUNAGARI_PUBLIC_URL")]
     pub public_url: Option<String>,
 
@@ -95,12 +130,20 @@ pub struct ServeArgs {
     /// Attribution text shown for --tile-url.
     #[arg(long, env = "TSUNAGARI_TILE_ATTRIBUTION")]
     pub tile_attribution: Option<String>,
+
+    /// How many answers of 1 MB or more may be sent at once; more answer 503 with
+    /// Retry-After. Each costs little memory (answers are streamed), but a slow client holds
+    /// its permit until it has read the answer or is disconnected.
+    #[arg(long, env = "TSUNAGARI_LARGE_ANSWERS", default_value_t = 16,
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub large_answers: u16,
 }
 
 impl ServeArgs {
     pub fn into_config(self) -> anyhow::Result<ServeConfig> {
         let mut http = HttpConfig {
             public_url: self.public_url,
+            large_answers: usize::from(self.large_answers),
             ..HttpConfig::default()
         };
         if let (Some(url), Some(attribution)) = (self.tile_url, self.tile_attribution) {
@@ -130,7 +173,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => {
             raise_open_file_limit();
-            let server = app::start(args.into_config()?).await?;
+            let config = args.into_config()?;
+            if let Some(warning) = config.http.public_url_warning(config.listen) {
+                tracing::warn!("{warning}");
+            }
+            let server = app::start(config).await?;
             println!(
                 "Tsunagari Map is serving at http://{}/ (API: http://{}/api)",
                 server.addr, server.addr
@@ -142,6 +189,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("database {} is up to date", args.database);
         }
         Command::Import(args) => import(args).await?,
+        Command::User(command) => user(command).await?,
         Command::Generate(args) => generate(args)?,
     }
     Ok(())
@@ -183,6 +231,60 @@ async fn import(args: ImportArgs) -> anyhow::Result<()> {
     store.create_places(&created).await?;
     println!("imported {} places", created.len());
     Ok(())
+}
+
+async fn user(command: UserCommand) -> anyhow::Result<()> {
+    use crate::accounts::{Accounts, AuthConfig};
+    let database = match &command {
+        UserCommand::Add { db, .. }
+        | UserCommand::List { db }
+        | UserCommand::Disable { db, .. }
+        | UserCommand::Password { db, .. } => db.database.clone(),
+    };
+    let (store, _) = app::open_store(&database, false).await?;
+    let accounts = Accounts::new(store.clone(), AuthConfig::default());
+    match command {
+        UserCommand::Add { name, role, .. } => {
+            let role = crate::domain::Role::parse(&role).expect("clap checked the role");
+            let password = read_new_password()?;
+            accounts.add(&name, role, &password).await?;
+            println!("added {name} ({role})");
+        }
+        UserCommand::List { .. } => {
+            for a in store.accounts().await? {
+                let state = if a.disabled { "disabled" } else { "active" };
+                println!("{}\t{}\t{state}", a.username, a.role);
+            }
+        }
+        UserCommand::Disable { name, .. } => {
+            accounts.disable(&name).await?;
+            println!("disabled {name}; its sessions have ended");
+        }
+        UserCommand::Password { name, .. } => {
+            let password = read_new_password()?;
+            accounts.set_password(&name, &password).await?;
+            println!("changed the password of {name}; its sessions have ended");
+        }
+    }
+    Ok(())
+}
+
+/// A new password from standard input: asked twice without echo on a terminal, one line
+/// otherwise (for scripts: `printf '%s\n' "$PW" | tsunagari user add …`).
+fn read_new_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password (12–128 characters): ")?;
+        let second = rpassword::prompt_password("Again: ")?;
+        anyhow::ensure!(first == second, "the two passwords differ");
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        let password = line.trim_end_matches(['\r', '\n']).to_owned();
+        anyhow::ensure!(!password.is_empty(), "no password on standard input");
+        Ok(password)
+    }
 }
 
 fn generate(args: GenerateArgs) -> anyhow::Result<()> {

@@ -53,6 +53,13 @@ pub struct HttpConfig {
     /// Without it, links are built from the request's `Host` header over plain HTTP.
     pub public_url: Option<String>,
     pub tile_layers: Vec<TileLayer>,
+    /// Session lifetimes and login throttling.
+    pub auth: crate::accounts::AuthConfig,
+    /// How long a write may wait for a client that reads nothing before its connection is
+    /// closed (see `http::write_timeout`).
+    pub write_timeout: std::time::Duration,
+    /// How many answers of a megabyte or more may be in flight at once; more answer 503.
+    pub large_answers: usize,
 }
 
 impl Default for HttpConfig {
@@ -60,11 +67,33 @@ impl Default for HttpConfig {
         Self {
             public_url: None,
             tile_layers: vec![TileLayer::gsi(), TileLayer::openstreetmap()],
+            auth: crate::accounts::AuthConfig::default(),
+            write_timeout: std::time::Duration::from_secs(30),
+            large_answers: 16,
         }
     }
 }
 
 impl HttpConfig {
+    /// Served over HTTPS: cookies get `Secure` and the `__Host-` prefix.
+    pub fn is_https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+
+    /// Without a public URL, every link's origin comes from the request's `Host` header,
+    /// which anyone can forge: fine on a developer's machine, not on a network.
+    pub fn public_url_warning(&self, listen: SocketAddr) -> Option<String> {
+        (self.public_url.is_none() && !listen.ip().is_loopback()).then(|| {
+            format!(
+                "serving on {listen} without --public-url: API links take their origin from \
+                 each request's Host header, which clients can forge (and caches can keep). \
+                 Set --public-url (TSUNAGARI_PUBLIC_URL) to the address residents use."
+            )
+        })
+    }
+
     pub fn tile_origins(&self) -> Vec<String> {
         let mut origins: Vec<String> = self
             .tile_layers
@@ -92,3 +121,32 @@ pub struct ServeConfig {
 }
 
 pub const DEFAULT_HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_reachable_beyond_loopback_without_public_url_is_warned_about() {
+        let dev = HttpConfig::default();
+        assert!(
+            dev.public_url_warning("127.0.0.1:8080".parse().unwrap())
+                .is_none()
+        );
+        assert!(
+            dev.public_url_warning("[::1]:8080".parse().unwrap())
+                .is_none()
+        );
+        let warning = dev.public_url_warning("0.0.0.0:8080".parse().unwrap());
+        assert!(warning.is_some_and(|w| w.contains("--public-url")));
+        let configured = HttpConfig {
+            public_url: Some("https://map.example.jp".into()),
+            ..HttpConfig::default()
+        };
+        assert!(
+            configured
+                .public_url_warning("0.0.0.0:8080".parse().unwrap())
+                .is_none()
+        );
+    }
+}

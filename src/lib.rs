@@ -4,6 +4,7 @@
 //! [`index`], which the single write path ([`places`]) keeps in step with the database. The
 //! [`http`] edge speaks OGC API – Features; [`domain`] holds the types and rules.
 
+pub mod accounts;
 pub mod app;
 pub mod cli;
 pub mod config;

@@ -8,7 +8,7 @@
 //! very next read; changes made by other processes arrive through [`follow_changes`], woken by
 //! the store's listener (a poll on SQLite, LISTEN/NOTIFY on PostgreSQL).
 
-use crate::domain::{Place, PlaceFields, Reference, Status};
+use crate::domain::{FieldError, Place, PlaceFields, Reference, Status};
 use crate::index::{IndexBuilder, PlaceIndex};
 use crate::store::{Change, HistoryEntry, Store, StoreError};
 use futures_util::TryStreamExt;
@@ -148,6 +148,26 @@ impl Places {
         change: Change,
         edit: impl FnOnce(PlaceFields) -> PlaceFields,
     ) -> Result<Place, StoreError> {
+        self.edit(id, expected_version, actor, change, |current| {
+            Ok(edit(current.fields.clone()))
+        })
+        .await
+        .map_err(|e| match e {
+            EditError::Store(e) => e,
+            EditError::Invalid(_) => unreachable!("an infallible edit"),
+        })
+    }
+
+    /// Stores a new version of a place made by `edit` from the current one, if the current
+    /// version is `expected_version`; an edit may refuse with the rules its result breaks.
+    pub async fn edit(
+        &self,
+        id: Uuid,
+        expected_version: i64,
+        actor: &str,
+        change: Change,
+        edit: impl FnOnce(&Place) -> Result<PlaceFields, Vec<FieldError>>,
+    ) -> Result<Place, EditError> {
         let _writer = self.writer.lock().await;
         // The database, not the index, is the truth about the current version; the UPDATE
         // checks it again, so a write from another process in between is refused too.
@@ -160,11 +180,13 @@ impl Places {
             return Err(StoreError::VersionConflict {
                 id,
                 expected: expected_version,
-            });
+            }
+            .into());
         }
+        let fields = edit(&current).map_err(EditError::Invalid)?;
         let place = Place {
             version: current.version + 1,
-            fields: edit(current.fields),
+            fields,
             updated_at: now(),
             updated_by: actor.to_owned(),
             ..current
@@ -177,6 +199,14 @@ impl Places {
     pub async fn history(&self, id: Uuid) -> Result<Vec<HistoryEntry>, StoreError> {
         self.store.place_history(id).await
     }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the edited place breaks rules: {0:?}")]
+    Invalid(Vec<FieldError>),
 }
 
 /// New places (version 1, fresh ids) from validated fields.

@@ -8,20 +8,34 @@ use common::{TestServer, require_tool};
 use std::process::Command;
 
 async fn ogrinfo(args: Vec<String>) -> String {
+    ogrinfo_fetching(args).await.0
+}
+
+/// Runs ogrinfo with GDAL's debug output on, and returns its output and every URL it
+/// fetched, as GDAL itself reports them (`HTTP: Fetch(…)`).
+async fn ogrinfo_fetching(args: Vec<String>) -> (String, Vec<String>) {
     tokio::task::spawn_blocking(move || {
         let out = Command::new("ogrinfo")
             .args(&args)
             .env("GDAL_HTTP_TIMEOUT", "30")
+            .env("CPL_DEBUG", "ON")
             .output()
             .expect("ogrinfo runs");
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let debug = String::from_utf8_lossy(&out.stderr).into_owned();
         assert!(
             out.status.success(),
-            "ogrinfo {args:?} failed: {}{}",
-            text,
-            String::from_utf8_lossy(&out.stderr)
+            "ogrinfo {args:?} failed: {text}{debug}"
         );
-        text
+        // Debug lines may be interleaved with the output on the same stream; find each
+        // `HTTP: Fetch(` wherever it starts.
+        let both = format!("{debug}\n{text}");
+        let fetched = both
+            .split("HTTP: Fetch(")
+            .skip(1)
+            .filter_map(|rest| rest.split_once(')').map(|(url, _)| url.to_owned()))
+            .collect();
+        (text, fetched)
     })
     .await
     .expect("ogrinfo task")
@@ -100,19 +114,32 @@ async fn gdal_lists_the_layer_and_reads_every_feature_with_its_attributes() {
         block.contains(&format!("POINT ({} {})", c[0], c[1])),
         "{block}"
     );
+}
 
-    // GDAL forwards -where on a declared parameter to the server.
+/// GDAL forwards `-where` on a declared parameter to the server instead of filtering every
+/// feature itself: what it fetched says so (a count alone cannot tell, since filtering on the
+/// client finds the same features). It finds the items parameters in the OpenAPI document at
+/// `paths["/collections/places/items"]`, relative to the landing page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gdal_sends_attribute_and_time_filters_to_the_server() {
+    if !require_tool("ogrinfo", "GDAL forwarding filters to the server") {
+        return;
+    }
+    let s = TestServer::start().await;
+    let source = format!("OAPIF:{}/api", s.base);
+    let items = format!("{}/api/collections/places/items", s.base);
     let salons = s
         .get("/api/collections/places/items?category=salon")
         .await
         .matched();
-    let filtered = ogrinfo(vec![
+    assert!(salons > 0);
+    let (filtered, fetched) = ogrinfo_fetching(vec![
         "-ro".into(),
         "-al".into(),
         "-q".into(),
         "-where".into(),
         "category='salon'".into(),
-        source,
+        source.clone(),
         "places".into(),
     ])
     .await;
@@ -120,4 +147,38 @@ async fn gdal_lists_the_layer_and_reads_every_feature_with_its_attributes() {
         filtered.matches("OGRFeature(places):").count() as u64,
         salons
     );
+    let pages: Vec<&String> = fetched
+        .iter()
+        .filter(|u| u.starts_with(&items) && !u.ends_with("?limit=10"))
+        .collect();
+    assert!(
+        !pages.is_empty(),
+        "GDAL fetched no filtered page: {fetched:?}"
+    );
+    for url in &pages {
+        assert!(
+            url.contains("category=salon"),
+            "GDAL fetched {url} without the filter (all: {fetched:?})"
+        );
+    }
+
+    // `updated_at >= '2020-01-01'` becomes `datetime=2020-01-01T%2F..`, which is answered.
+    let all = s.get("/api/collections/places/items").await.matched();
+    let (since, fetched) = ogrinfo_fetching(vec![
+        "-ro".into(),
+        "-al".into(),
+        "-q".into(),
+        "-oo".into(),
+        "PAGE_SIZE=1000".into(),
+        "-where".into(),
+        "updated_at >= '2020-01-01'".into(),
+        source,
+        "places".into(),
+    ])
+    .await;
+    assert!(
+        fetched.iter().any(|u| u.contains("datetime=2020-01-01")),
+        "GDAL did not send datetime: {fetched:?}"
+    );
+    assert_eq!(since.matches("OGRFeature(places):").count() as u64, all);
 }

@@ -303,7 +303,7 @@ fn bbox_equals_brute_force() {
         places(),
         any::<prop::sample::Index>(),
         (-3.5..0.5f64, -3.5..0.5f64),
-        (-0.3..1.3f64, -0.3..1.3f64),
+        (-0.1..1.1f64, -0.1..1.1f64),
     );
     let counts = std::cell::RefCell::new(HitCounts::default());
     runner()

@@ -95,8 +95,9 @@ pub fn chord_squared(metres: f64) -> f64 {
     chord * chord
 }
 
-/// A longitude/latitude box, `min <= max` on both axes (boxes across the antimeridian are
-/// not needed for Japan and are refused rather than misread).
+/// A longitude/latitude box. `min.lat <= max.lat`; a box whose west edge (`min.lon`) is east
+/// of its east edge (`max.lon`) crosses the antimeridian, as OGC API – Features Part 1 says:
+/// `170,-20,-170,20` holds longitudes 170..180 and -180..-170.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BBox {
     min: LonLat,
@@ -105,9 +106,6 @@ pub struct BBox {
 
 impl BBox {
     pub fn new(min: LonLat, max: LonLat) -> Result<Self, LocationError> {
-        if min.lon > max.lon {
-            return Err(LocationError::Inverted("longitude"));
-        }
         if min.lat > max.lat {
             return Err(LocationError::Inverted("latitude"));
         }
@@ -122,9 +120,17 @@ impl BBox {
         self.max
     }
 
+    pub fn crosses_antimeridian(&self) -> bool {
+        self.min.lon > self.max.lon
+    }
+
     pub fn contains(&self, p: LonLat) -> bool {
-        (self.min.lon..=self.max.lon).contains(&p.lon)
-            && (self.min.lat..=self.max.lat).contains(&p.lat)
+        let lon = if self.crosses_antimeridian() {
+            p.lon >= self.min.lon || p.lon <= self.max.lon
+        } else {
+            (self.min.lon..=self.max.lon).contains(&p.lon)
+        };
+        lon && (self.min.lat..=self.max.lat).contains(&p.lat)
     }
 
     /// The smallest box of points: grows this box to hold `p`.
@@ -141,27 +147,42 @@ impl BBox {
         }
     }
 
-    /// An axis-aligned 3-D box that holds the unit vectors of every point of this box.
-    ///
-    /// Each coordinate of a unit vector is a product of a function of latitude and one of
-    /// longitude, so its range over the box is bounded by the products of the two ranges.
-    pub fn unit_vector_envelope(&self) -> ([f64; 3], [f64; 3]) {
-        let (lat0, lat1) = (self.min.lat.to_radians(), self.max.lat.to_radians());
-        let (lon0, lon1) = (self.min.lon.to_radians(), self.max.lon.to_radians());
-        let cos_lat = range_of(f64::cos, lat0, lat1, &[0.0]);
-        let sin_lat = (lat0.sin(), lat1.sin());
-        use std::f64::consts::{FRAC_PI_2, PI};
-        let cos_lon = range_of(f64::cos, lon0, lon1, &[-PI, 0.0, PI]);
-        let sin_lon = range_of(f64::sin, lon0, lon1, &[-FRAC_PI_2, FRAC_PI_2]);
-        let x = product_range(cos_lat, cos_lon);
-        let y = product_range(cos_lat, sin_lon);
-        // Pad by a few ulps so that rounding in `unit_vector` never drops a point on the edge.
-        const PAD: f64 = 1e-12;
-        (
-            [x.0 - PAD, y.0 - PAD, sin_lat.0 - PAD],
-            [x.1 + PAD, y.1 + PAD, sin_lat.1 + PAD],
-        )
+    /// Axis-aligned 3-D boxes that together hold the unit vectors of every point of this box:
+    /// one, or two for a box across the antimeridian (its parts east and west of it).
+    pub fn unit_vector_envelopes(&self) -> Vec<([f64; 3], [f64; 3])> {
+        let (lat0, lat1) = (self.min.lat, self.max.lat);
+        if self.crosses_antimeridian() {
+            vec![
+                envelope(lat0, lat1, self.min.lon, 180.0),
+                envelope(lat0, lat1, -180.0, self.max.lon),
+            ]
+        } else {
+            vec![envelope(lat0, lat1, self.min.lon, self.max.lon)]
+        }
     }
+}
+
+/// An axis-aligned 3-D box that holds the unit vectors of every point of a box that does not
+/// cross the antimeridian.
+///
+/// Each coordinate of a unit vector is a product of a function of latitude and one of
+/// longitude, so its range over the box is bounded by the products of the two ranges.
+fn envelope(lat0: f64, lat1: f64, lon0: f64, lon1: f64) -> ([f64; 3], [f64; 3]) {
+    let (lat0, lat1) = (lat0.to_radians(), lat1.to_radians());
+    let (lon0, lon1) = (lon0.to_radians(), lon1.to_radians());
+    let cos_lat = range_of(f64::cos, lat0, lat1, &[0.0]);
+    let sin_lat = (lat0.sin(), lat1.sin());
+    use std::f64::consts::{FRAC_PI_2, PI};
+    let cos_lon = range_of(f64::cos, lon0, lon1, &[-PI, 0.0, PI]);
+    let sin_lon = range_of(f64::sin, lon0, lon1, &[-FRAC_PI_2, FRAC_PI_2]);
+    let x = product_range(cos_lat, cos_lon);
+    let y = product_range(cos_lat, sin_lon);
+    // Pad by a few ulps so that rounding in `unit_vector` never drops a point on the edge.
+    const PAD: f64 = 1e-12;
+    (
+        [x.0 - PAD, y.0 - PAD, sin_lat.0 - PAD],
+        [x.1 + PAD, y.1 + PAD, sin_lat.1 + PAD],
+    )
 }
 
 /// The range of `f` over `[a, b]`, given the points inside where `f` has its extremes.
@@ -228,6 +249,31 @@ mod tests {
     }
 
     #[test]
+    fn a_box_across_the_antimeridian_holds_both_sides() {
+        let p = |lon, lat| LonLat::new(lon, lat).unwrap();
+        let b = BBox::new(p(170.0, -10.0), p(-170.0, 10.0)).unwrap();
+        assert!(b.crosses_antimeridian());
+        for inside in [
+            p(175.0, 0.0),
+            p(180.0, 5.0),
+            p(-180.0, -5.0),
+            p(-170.0, 10.0),
+        ] {
+            assert!(b.contains(inside), "{inside:?}");
+            let v = inside.unit_vector();
+            assert!(
+                b.unit_vector_envelopes()
+                    .iter()
+                    .any(|(lo, hi)| { (0..3).all(|i| lo[i] <= v[i] && v[i] <= hi[i]) })
+            );
+        }
+        for outside in [p(0.0, 0.0), p(169.0, 0.0), p(-169.0, 0.0), p(175.0, 11.0)] {
+            assert!(!b.contains(outside), "{outside:?}");
+        }
+        assert!(BBox::new(p(0.0, 10.0), p(1.0, 0.0)).is_err());
+    }
+
+    #[test]
     fn envelope_holds_the_corners_and_centre_of_boxes() {
         let boxes = [
             (122.0, 24.0, 154.0, 46.0),
@@ -237,7 +283,9 @@ mod tests {
         ];
         for (a, b, c, d) in boxes {
             let bbox = BBox::new(LonLat::new(a, b).unwrap(), LonLat::new(c, d).unwrap()).unwrap();
-            let (lo, hi) = bbox.unit_vector_envelope();
+            let [(lo, hi)] = bbox.unit_vector_envelopes()[..] else {
+                panic!("one envelope")
+            };
             for (lon, lat) in [
                 (a, b),
                 (c, d),

@@ -1,11 +1,15 @@
 //! Plain types and rules of the service. No I/O happens here: values are validated once, at
 //! the edge, into types that cannot hold an invalid value.
 
+pub mod account;
+pub mod datetime;
 pub mod location;
 pub mod place;
 pub mod reference;
 pub mod text;
 
+pub use account::Role;
+pub use datetime::TimeRange;
 pub use location::{BBox, LonLat, Radius};
 pub use place::{FieldError, Place, PlaceFields, PlaceInput, Source, Status};
 pub use reference::{Area, Category, Reference, Town};

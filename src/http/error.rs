@@ -10,6 +10,9 @@ use serde::Serialize;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// What a 503 answer asks the client to wait, in seconds.
+const RETRY_AFTER_SECONDS: &str = "2";
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     /// A URN naming the kind of problem, e.g. `urn:tsunagari:problem:invalid-parameter`.
@@ -25,6 +28,9 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[schema(value_type = Vec<Object>)]
     pub errors: Vec<FieldError>,
+    /// Seconds to wait, for `too-many-requests` (also sent as `Retry-After`).
+    #[serde(skip)]
+    pub retry_after: Option<u64>,
 }
 
 #[derive(Debug)]
@@ -39,6 +45,7 @@ impl ApiError {
             detail: detail.into(),
             parameter: None,
             errors: Vec::new(),
+            retry_after: None,
         }))
     }
 
@@ -76,6 +83,126 @@ impl ApiError {
         )
     }
 
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", "Not allowed", detail)
+    }
+
+    /// Too many attempts: try again after `retry_after` (sent as `Retry-After`).
+    pub fn too_many_requests(retry_after: std::time::Duration, detail: impl Into<String>) -> Self {
+        let mut e = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too-many-requests",
+            "Too many attempts",
+            detail,
+        );
+        e.0.retry_after = Some(retry_after.as_secs().max(1));
+        e
+    }
+
+    /// A request body that is not JSON of the expected shape.
+    pub fn invalid_body(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid-body",
+            "Invalid request body",
+            detail,
+        )
+    }
+
+    /// Too many large answers are being sent; the client may try again later.
+    pub fn busy(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "Busy, try again shortly",
+            detail,
+        )
+    }
+
+    /// A well-formed body whose fields break rules: every broken rule is listed.
+    pub fn invalid_fields(errors: Vec<FieldError>) -> Self {
+        let mut e = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-fields",
+            "Some fields are not valid",
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+        );
+        e.0.errors = errors;
+        e
+    }
+
+    pub fn payload_too_large(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            "Body too large",
+            detail,
+        )
+    }
+
+    pub fn uri_too_long(limit: usize) -> Self {
+        Self::new(
+            StatusCode::URI_TOO_LONG,
+            "uri-too-long",
+            "URI too long",
+            format!("the request's URI is longer than {limit} bytes"),
+        )
+    }
+
+    pub fn headers_too_large(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers-too-large",
+            "Request headers too large",
+            detail,
+        )
+    }
+
+    pub fn unsupported_media_type(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Unsupported content type",
+            detail,
+        )
+    }
+
+    /// A request refused before any handler ran (axum's rejections are plain text).
+    pub fn rejected(status: StatusCode, detail: impl Into<String>) -> Self {
+        Self::new(
+            status,
+            "request-rejected",
+            status.canonical_reason().unwrap_or("Refused"),
+            detail,
+        )
+    }
+
+    /// A write without `If-Match`.
+    pub fn precondition_required() -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "precondition-required",
+            "If-Match required",
+            "send If-Match with the ETag of the version you edited, so that nobody's change is overwritten",
+        )
+    }
+
+    /// A write whose `If-Match` names an older version: someone else changed the place.
+    pub fn precondition_failed(current_version: i64) -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_FAILED,
+            "version-conflict",
+            "Changed by someone else",
+            format!(
+                "the place is now at version {current_version}; nothing was changed. Read it again and reapply your edit"
+            ),
+        )
+    }
+
     pub fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -95,7 +222,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound(id) => Self::not_found(format!("no place with id {id}")),
             StoreError::VersionConflict { .. } => Self::new(
-                StatusCode::CONFLICT,
+                StatusCode::PRECONDITION_FAILED,
                 "version-conflict",
                 "Changed by someone else",
                 e.to_string(),
@@ -117,6 +244,16 @@ impl IntoResponse for ApiError {
         response
             .headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if let Some(seconds) = self.0.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        } else if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_static(RETRY_AFTER_SECONDS),
+            );
+        }
         response
     }
 }

@@ -1,19 +1,27 @@
-//! OGC API – Features, Part 1: the landing page, conformance and the collection documents.
+//! OGC API – Features, Part 1: the landing page, conformance and the collection documents;
+//! Part 3: the collection's queryables.
 
 use super::links::{BaseUrl, GEO_JSON, JSON, Link, OPENAPI_JSON};
 use super::query::OnlyFormat;
 use crate::app::AppState;
-use crate::domain::Status;
+use crate::domain::{Status, datetime};
 use axum::Json;
 use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+const GREGORIAN: &str = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian";
+const SCHEMA_JSON: &str = "application/schema+json";
+const REL_QUERYABLES: &str = "http://www.opengis.net/def/rel/ogc/1.0/queryables";
 
 pub const CONFORMANCE_CLASSES: &[&str] = &[
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
 ];
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -51,6 +59,15 @@ pub struct Collection {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Extent {
     spatial: SpatialExtent,
+    /// When the places were last changed (`updated_at`), which `datetime` filters on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    temporal: Option<TemporalExtent>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TemporalExtent {
+    interval: Vec<[String; 2]>,
+    trs: String,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -130,12 +147,20 @@ pub async fn places_collection(
 }
 
 fn places_document(state: &AppState, base: &BaseUrl) -> Collection {
-    let extent = state.places.read().extent(&[Status::Published]);
+    let (extent, updated) = {
+        let index = state.places.read();
+        (
+            index.extent(&[Status::Published]),
+            index.updated_range(&[Status::Published]),
+        )
+    };
     Collection {
         id: "places".into(),
         title: "地域資源 Places".into(),
         description: "通いの場、サロン、ボランティア団体、子ども食堂、まちの保健室など、\
-                      地域の行き場・つながり先。Places to go and groups to join."
+                      地域の行き場・つながり先。Places to go and groups to join. \
+                      The temporal extent and `datetime` refer to when each place was last \
+                      changed (`updated_at`)."
             .into(),
         item_type: "feature".into(),
         crs: vec![CRS84.into()],
@@ -144,6 +169,10 @@ fn places_document(state: &AppState, base: &BaseUrl) -> Collection {
                 bbox: vec![[b.min().lon(), b.min().lat(), b.max().lon(), b.max().lat()]],
                 crs: CRS84.into(),
             },
+            temporal: updated.map(|(first, last)| TemporalExtent {
+                interval: vec![[datetime::format_nanos(first), datetime::format_nanos(last)]],
+                trs: GREGORIAN.into(),
+            }),
         }),
         links: vec![
             Link::new(base.url("/api/collections/places"), "self", JSON, None),
@@ -153,6 +182,65 @@ fn places_document(state: &AppState, base: &BaseUrl) -> Collection {
                 GEO_JSON,
                 Some("Places as GeoJSON"),
             ),
+            Link::new(
+                base.url("/api/collections/places/queryables"),
+                REL_QUERYABLES,
+                SCHEMA_JSON,
+                Some("Properties to filter on"),
+            ),
         ],
     }
+}
+
+/// What the items can be filtered on (OGC API – Features Part 3), as a JSON Schema. Each
+/// property is also a query parameter of `…/items`; the geometry is filtered with `bbox` and
+/// `updated_at` with `datetime`.
+#[utoipa::path(get, path = "/api/collections/places/queryables", tag = "OGC API – Features",
+    responses((status = 200, description = "The queryables of places, a JSON Schema",
+        content_type = "application/schema+json", body = Object)))]
+pub async fn queryables(_: OnlyFormat, State(state): State<AppState>, base: BaseUrl) -> Response {
+    let index = state.places.read();
+    let reference = index.reference();
+    let categories: Vec<&str> = reference
+        .categories()
+        .iter()
+        .map(|c| c.code.as_str())
+        .collect();
+    let areas: Vec<&str> = reference.areas().iter().map(|a| a.code.as_str()).collect();
+    let schema = serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": base.url("/api/collections/places/queryables"),
+        "type": "object",
+        "title": "地域資源 Places",
+        "properties": {
+            "category": {
+                "title": "Category code (see /api/categories); `category=a,b` matches any",
+                "type": "string",
+                "enum": categories,
+            },
+            "area": {
+                "title": "Area code (see /api/areas); `area=a,b` matches any",
+                "type": "string",
+                "enum": areas,
+            },
+            "geometry": {
+                "title": "Location, filtered with bbox",
+                "format": "geometry-point",
+                "x-ogc-role": "primary-geometry",
+            },
+            "updated_at": {
+                "title": "Last change, filtered with datetime",
+                "type": "string",
+                "format": "date-time",
+                "x-ogc-role": "primary-instant",
+            },
+        },
+        "additionalProperties": false,
+    });
+    drop(index);
+    let mut response = Json(schema).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(SCHEMA_JSON));
+    response
 }

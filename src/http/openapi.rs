@@ -4,6 +4,11 @@
 //! utoipa writes OpenAPI 3.1; clients of OGC API – Features (and the `oas30` conformance
 //! class) expect 3.0, so the document is rewritten into 3.0 form once, at first request:
 //! `type: [T, "null"]` and `oneOf [null, X]` become `nullable: true`.
+//!
+//! Paths are relative to the server `/api`, the landing page: GDAL and ogctests look up
+//! `paths["/collections/places/items"]` to learn the items parameters, and with `/api/…`
+//! keys GDAL found none and filtered `-where` itself. `/healthz`, outside the API, carries
+//! its own `servers`.
 
 use super::error::Problem;
 use super::links::{Link, OPENAPI_JSON};
@@ -22,7 +27,10 @@ use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, T
 #[openapi(
     info(
         title = "Tsunagari Map つながりマップ API",
-        description = "Community resources for social prescribing (社会的処方), as OGC API – Features.",
+        description = "Community resources for social prescribing (社会的処方), as OGC API – Features. \
+            Errors are application/problem+json. Besides the answers listed for each operation, \
+            any request may answer 414 (URI over 8 KiB) or 431 (headers over 16 KiB or more \
+            than 64 of them).",
         license(name = "MIT OR Apache-2.0"),
     ),
     paths(
@@ -32,10 +40,22 @@ use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, T
         super::ogc::places_collection,
         super::places::items,
         super::places::item,
+        super::ogc::queryables,
         super::reference::categories,
         super::reference::areas,
         super::reference::healthz,
         super::pages::map_config,
+        super::auth::login,
+        super::auth::logout,
+        super::auth::me,
+        super::place_edits::create,
+        super::place_edits::replace,
+        super::place_edits::update,
+        super::place_edits::archive,
+        super::place_edits::history,
+        super::place_edits::restore,
+        super::place_edits::verify,
+        super::place_edits::review,
     ),
     components(schemas(Problem, Link, FeatureCollectionDoc, FeatureDoc, PointDoc))
 )]
@@ -129,16 +149,83 @@ pub fn document_json() -> &'static str {
     DOC.get_or_init(|| {
         let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the document serialises");
         downgrade_to_3_0(&mut doc);
+        every_api_operation_takes_f(&mut doc);
+        relative_to_api(&mut doc);
         doc.to_string()
     })
 }
 
-pub async fn document() -> Response {
+pub async fn document(_: super::query::OnlyFormat) -> Response {
     let mut response = document_json().into_response();
     response
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(OPENAPI_JSON));
     response
+}
+
+/// Every operation of the API refuses unknown parameters with 400 and takes `f=json`.
+fn every_api_operation_takes_f(doc: &mut Value) {
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        if !path.starts_with("/api") {
+            continue;
+        }
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for operation in item.values_mut().filter_map(Value::as_object_mut) {
+            let params = operation.entry("parameters").or_insert_with(|| json!([]));
+            if let Some(params) = params.as_array_mut()
+                && !params
+                    .iter()
+                    .any(|p| p["name"] == "f" && p["in"] == "query")
+            {
+                params.push(json!({
+                    "name": "f", "in": "query", "required": false,
+                    "description": "Output format; only json (the default).",
+                    "schema": {"type": "string", "enum": ["json"]},
+                }));
+            }
+            let responses = operation.entry("responses").or_insert_with(|| json!({}));
+            if let Some(responses) = responses.as_object_mut() {
+                responses.entry("400").or_insert_with(|| {
+                    json!({
+                        "description": "A parameter other than `f` was given, or `f` is not json",
+                        "content": {"application/problem+json": {
+                            "schema": {"$ref": "#/components/schemas/Problem"}}},
+                    })
+                });
+            }
+        }
+    }
+}
+
+/// `servers: [/api]` and paths relative to it; paths outside `/api` keep their own server.
+fn relative_to_api(doc: &mut Value) {
+    let Some(Value::Object(paths)) = doc.get_mut("paths").map(Value::take) else {
+        return;
+    };
+    let relative: Map<String, Value> = paths
+        .into_iter()
+        .map(|(path, mut item)| {
+            let key = match path.strip_prefix("/api") {
+                Some("") => "/".to_owned(),
+                Some(rest) if rest.starts_with('/') => rest.to_owned(),
+                _ => {
+                    item["servers"] = json!([{"url": "/"}]);
+                    path
+                }
+            };
+            (key, item)
+        })
+        .collect();
+    doc["paths"] = Value::Object(relative);
+    doc["servers"] = json!([{
+        "url": "/api",
+        "description": "This service's API (relative to this document's origin)",
+    }]);
 }
 
 /// Rewrites the 3.1 constructs utoipa emits into their 3.0 equivalents.
@@ -250,7 +337,36 @@ mod tests {
             }
             assert!(v.get("examples").is_none_or(|e| !e.is_array()) || v.get("in").is_some());
         }
-        let items = &doc["paths"]["/api/collections/places/items"]["get"]["parameters"];
+        assert_eq!(doc["servers"][0]["url"], "/api");
+        assert!(doc["paths"]["/"].is_object(), "the landing page");
+        assert_eq!(doc["paths"]["/healthz"]["servers"][0]["url"], "/");
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            assert!(
+                !path.starts_with("/api"),
+                "{path} is not relative to the server"
+            );
+            for (method, op) in item.as_object().unwrap() {
+                if method == "servers" || path == "/healthz" {
+                    continue;
+                }
+                assert!(
+                    op["responses"]["400"].is_object(),
+                    "{method} {path}: no 400"
+                );
+                let takes_f = op["parameters"]
+                    .as_array()
+                    .is_some_and(|ps| ps.iter().any(|p| p["name"] == "f"));
+                assert!(takes_f, "{method} {path}: no f");
+            }
+        }
+        let item_f = doc["paths"]["/collections/places/items/{id}"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "f")
+            .unwrap();
+        assert_eq!(item_f["schema"]["enum"], json!(["json", "geojson"]));
+        let items = &doc["paths"]["/collections/places/items"]["get"]["parameters"];
         let names: Vec<&str> = items
             .as_array()
             .unwrap()
@@ -267,6 +383,16 @@ mod tests {
             .find(|p| p["name"] == "limit")
             .unwrap();
         assert_eq!(limit["schema"]["default"], 100);
+        for list in ["bbox", "near", "category", "area"] {
+            let p = items
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == list)
+                .unwrap();
+            assert_eq!(p["style"], "form", "{list}");
+            assert_eq!(p["explode"], false, "{list}");
+        }
         assert_eq!(limit["schema"]["maximum"], 10000.0);
     }
 }

@@ -104,7 +104,10 @@ pub struct MapConfig {
 /// Settings the web map needs: which base maps to offer.
 #[utoipa::path(get, path = "/api/map-config", tag = "Reference",
     responses((status = 200, description = "Map settings", body = MapConfig)))]
-pub async fn map_config(State(state): State<AppState>) -> Json<MapConfig> {
+pub async fn map_config(
+    _: super::query::OnlyFormat,
+    State(state): State<AppState>,
+) -> Json<MapConfig> {
     Json(MapConfig {
         tile_layers: state.config.tile_layers.clone(),
     })

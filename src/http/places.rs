@@ -1,18 +1,22 @@
 //! `…/collections/places/items`: the places as GeoJSON, answered from the in-memory index.
 
+use super::auth::Viewer;
 use super::error::{ApiError, Problem};
 use super::links::{BaseUrl, GEO_JSON, JSON, Link};
-use super::query::{ITEM_PARAMS, ItemsParams, OnlyFormat};
+use super::query::{FeatureFormat, ITEM_PARAMS, ItemsParams, ParamKind};
+use super::streamed::{StreamedBody, total_len};
 use crate::app::AppState;
 use crate::domain::Status;
-use crate::index::{Page, PlaceIndex};
+use crate::index::{Entry, Page, PlaceIndex};
+use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
+use bytes::Bytes;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use utoipa::IntoParams;
-use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn, ParameterStyle};
 use uuid::Uuid;
 
 /// The items parameters for the OpenAPI document, generated from [`ITEM_PARAMS`].
@@ -23,15 +27,38 @@ impl IntoParams for ItemsParamsDoc {
         ITEM_PARAMS
             .iter()
             .map(|p| {
+                // Lists are comma-separated in one parameter: `category=a,b`.
+                let list = matches!(p.kind, ParamKind::NumberList { .. } | ParamKind::StringList);
                 ParameterBuilder::new()
                     .name(p.name)
                     .parameter_in(ParameterIn::Query)
                     .description(Some(p.description))
                     .required(utoipa::openapi::Required::False)
                     .schema(Some(super::openapi::param_schema(p.kind)))
+                    .style(list.then_some(ParameterStyle::Form))
+                    .explode(list.then_some(false))
                     .build()
             })
             .collect()
+    }
+}
+
+/// `f` of a single feature, for the OpenAPI document (see [`FeatureFormat`]).
+pub struct FeatureFormatDoc;
+
+impl IntoParams for FeatureFormatDoc {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![
+            ParameterBuilder::new()
+                .name("f")
+                .parameter_in(ParameterIn::Query)
+                .description(Some("Output format."))
+                .required(utoipa::openapi::Required::False)
+                .schema(Some(super::openapi::param_schema(ParamKind::Enum(&[
+                    "json", "geojson",
+                ]))))
+                .build(),
+        ]
     }
 }
 
@@ -43,22 +70,53 @@ impl IntoParams for ItemsParamsDoc {
          body = super::openapi::FeatureCollectionDoc),
         (status = 400, description = "A parameter is unknown, repeated or malformed",
          content_type = "application/problem+json", body = Problem),
+        (status = 401, description = "`status` asks for draft or archived places without a \
+         staff session", content_type = "application/problem+json", body = Problem),
+        (status = 503, description = "Too many large answers (a megabyte or more) are being \
+         sent; try again after `Retry-After` seconds or ask for a smaller `limit`",
+         content_type = "application/problem+json", body = Problem),
     ))]
 pub async fn items(
     State(state): State<AppState>,
+    viewer: Viewer,
     base: BaseUrl,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let index = state.places.read();
-    let params = ItemsParams::parse(raw.as_deref(), index.reference())?;
-    if params.wants_private {
-        return Err(ApiError::unauthorized(
-            "draft and archived places need a staff session",
-        ));
-    }
-    let page = index.query(&params.query);
-    let links = page_links(&base, &params, &page);
-    Ok(geo_json(encode_collection(&index, &page, &links)))
+    let (pieces, private) = {
+        let index = state.places.read();
+        let params = ItemsParams::parse(raw.as_deref(), index.reference())?;
+        if params.wants_private && !viewer.edits_places() {
+            return Err(match viewer.0 {
+                None => ApiError::unauthorized("draft and archived places need a staff session"),
+                Some(_) => ApiError::forbidden("draft and archived places need a staff account"),
+            });
+        }
+        let page = index.query(&params.query);
+        let links = page_links(&base, &params, &page);
+        (
+            collection_pieces(&index, &page, &links),
+            params.wants_private,
+        )
+    };
+    // The index is released: the answer holds only shared references to features.
+    let permit = state.large_answers.admit(total_len(&pieces)).map_err(|_| {
+        ApiError::busy("too many large answers are being sent; try again or lower `limit`")
+    })?;
+    let response = geo_json(Body::new(StreamedBody::new(pieces, permit)));
+    Ok(if private {
+        no_store(response)
+    } else {
+        response
+    })
+}
+
+/// Answers that hold unpublished places must not be kept by any cache.
+pub(super) fn no_store(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
 }
 
 /// `self`, `next` and `prev` keep every parameter of the request (GDAL and QGIS follow them
@@ -115,8 +173,8 @@ fn page_links(base: &BaseUrl, params: &ItemsParams, page: &Page) -> Vec<Link> {
     links
 }
 
-/// The FeatureCollection: a small JSON head, then each feature's prepared bytes.
-fn encode_collection(index: &PlaceIndex, page: &Page, links: &[Link]) -> Vec<u8> {
+/// The FeatureCollection as pieces: a small JSON head, then each feature's prepared bytes.
+pub(super) fn collection_pieces(index: &PlaceIndex, page: &Page, links: &[Link]) -> Vec<Bytes> {
     let now = OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .expect("0 ns is valid");
@@ -128,36 +186,40 @@ fn encode_collection(index: &PlaceIndex, page: &Page, links: &[Link]) -> Vec<u8>
         "links": links,
     })
     .to_string();
-    let mut body = Vec::with_capacity(head.len() + page.hits.len() * 1200 + 16);
+    let mut pieces = Vec::with_capacity(page.hits.len() * 2 + 2);
     // The head without its closing brace, then the features.
-    body.extend_from_slice(&head.as_bytes()[..head.len() - 1]);
-    body.extend_from_slice(b",\"features\":[");
+    let mut head = head.into_bytes();
+    head.pop();
+    head.extend_from_slice(b",\"features\":[");
+    pieces.push(Bytes::from(head));
     for (i, hit) in page.hits.iter().enumerate() {
         if i > 0 {
-            body.push(b',');
+            pieces.push(Bytes::from_static(b","));
         }
-        let feature = &index.entry(hit.slot).feature;
-        match hit.distance_m {
-            Some(d) => feature.write_with_distance(&mut body, d),
-            None => feature.write(&mut body),
-        }
+        index
+            .entry(hit.slot)
+            .feature
+            .pieces(hit.distance_m, &mut pieces);
     }
-    body.extend_from_slice(b"]}");
-    body
+    pieces.push(Bytes::from_static(b"]}"));
+    pieces
 }
 
 /// One place as a GeoJSON Feature.
 #[utoipa::path(get, path = "/api/collections/places/items/{id}", tag = "OGC API – Features",
-    params(("id" = String, Path, description = "The place's id (a UUID)")),
+    params(("id" = String, Path, description = "The place's id (a UUID)"), FeatureFormatDoc),
     responses(
         (status = 200, description = "The place", content_type = "application/geo+json",
          body = super::openapi::FeatureDoc),
+        (status = 400, description = "A parameter other than `f` was given",
+         content_type = "application/problem+json", body = Problem),
         (status = 404, description = "No published place has this id",
          content_type = "application/problem+json", body = Problem),
     ))]
 pub async fn item(
-    _: OnlyFormat,
+    _: FeatureFormat,
     State(state): State<AppState>,
+    viewer: Viewer,
     base: BaseUrl,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
@@ -168,11 +230,17 @@ pub async fn item(
     // unknown id, so that ids of drafts cannot be probed.
     let entry = index
         .get(&uuid)
-        .filter(|e| e.status == Status::Published)
+        .filter(|e| e.status == Status::Published || viewer.edits_places())
         .ok_or_else(not_found)?;
+    Ok(feature_response(entry, &base))
+}
+
+/// One place as a GeoJSON Feature with its links, and its version as the `ETag` that writes
+/// send back in `If-Match`.
+pub(super) fn feature_response(entry: &Entry, base: &BaseUrl) -> Response {
     let links = vec![
         Link::new(
-            base.url(&format!("/api/collections/places/items/{uuid}")),
+            base.url(&format!("/api/collections/places/items/{}", entry.id)),
             "self",
             GEO_JSON,
             None,
@@ -189,11 +257,23 @@ pub async fn item(
         "links".into(),
         serde_json::to_value(links).expect("links serialise"),
     );
-    Ok(geo_json(entry.feature.with_members(&members).into_bytes()))
+    let mut response = geo_json(Body::from(entry.feature.with_members(&members)));
+    response
+        .headers_mut()
+        .insert(header::ETAG, etag(entry.version));
+    if entry.status == Status::Published {
+        response
+    } else {
+        no_store(response)
+    }
 }
 
-fn geo_json(body: Vec<u8>) -> Response {
-    let mut response = body.into_response();
+pub(super) fn etag(version: i64) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{version}\"")).expect("digits")
+}
+
+pub(super) fn geo_json(body: Body) -> Response {
+    let mut response = Response::new(body);
     response
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(GEO_JSON));

@@ -4,7 +4,7 @@
 //! name, and the OpenAPI document describes exactly these (GDAL reads it to learn them).
 
 use super::error::ApiError;
-use crate::domain::{BBox, LonLat, Radius, Reference, Status, text};
+use crate::domain::{BBox, LonLat, Radius, Reference, Status, TimeRange, text};
 use crate::index::{Filter, Near, PlaceQuery};
 
 pub const DEFAULT_LIMIT: usize = 100;
@@ -43,7 +43,8 @@ pub const ITEM_PARAMS: &[ParamSpec] = &[
     ParamSpec {
         name: "bbox",
         description: "Only places inside minLon,minLat,maxLon,maxLat (WGS84 degrees). Six numbers \
-                      (with heights) are also accepted; heights are ignored.",
+                      (with heights) are also accepted; heights are ignored. A box whose minLon is \
+                      greater than its maxLon crosses the antimeridian.",
         kind: ParamKind::NumberList {
             min_items: 4,
             max_items: 6,
@@ -51,7 +52,8 @@ pub const ITEM_PARAMS: &[ParamSpec] = &[
     },
     ParamSpec {
         name: "limit",
-        description: "How many features one page holds.",
+        description: "How many features one page holds. A larger value is treated as the \
+                      maximum (10000), not refused.",
         kind: ParamKind::Integer {
             minimum: 1,
             maximum: Some(MAX_LIMIT as i64),
@@ -66,6 +68,15 @@ pub const ITEM_PARAMS: &[ParamSpec] = &[
             maximum: None,
             default: Some(0),
         },
+    },
+    ParamSpec {
+        name: "datetime",
+        description: "Only places last changed (`updated_at`) at this instant or in this \
+                      interval (RFC 3339, both ends inclusive): `2020-01-01T00:00:00Z`, a date \
+                      `2020-01-01` (that whole day, UTC), `2020-01-01/..`, `../2026-01-01`, \
+                      `2020-01-01/2020-12-31`. A date as an interval's end means the end of \
+                      that day.",
+        kind: ParamKind::String,
     },
     ParamSpec {
         name: "category",
@@ -153,16 +164,11 @@ impl ItemsParams {
         let bbox = get("bbox").map(parse_bbox).transpose()?;
         let limit = match get("limit") {
             None => DEFAULT_LIMIT,
-            Some(v) => match v.parse::<usize>() {
-                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
-                _ => {
-                    return Err(ApiError::invalid_parameter(
-                        "limit",
-                        format!("must be a whole number from 1 to {MAX_LIMIT}, got {v:?}"),
-                    ));
-                }
-            },
+            Some(v) => parse_limit(v)?,
         };
+        let updated = get("datetime")
+            .map(|v| TimeRange::parse(v).map_err(|e| ApiError::invalid_parameter("datetime", e)))
+            .transpose()?;
         let offset = match get("offset") {
             None => 0,
             Some(v) => v
@@ -234,6 +240,14 @@ impl ItemsParams {
         }
 
         let wants_private = statuses.iter().any(|&s| s != Status::Published);
+        // Links show the limit in force, so a clamped limit is visible to the client.
+        let mut pairs = pairs;
+        if let Some((_, v)) = pairs
+            .iter_mut()
+            .find(|(k, v)| k == "limit" && !v.trim().is_empty())
+        {
+            *v = limit.to_string();
+        }
         Ok(Self {
             query: PlaceQuery {
                 bbox,
@@ -243,6 +257,7 @@ impl ItemsParams {
                     areas,
                     terms,
                     statuses,
+                    updated,
                 },
                 offset,
                 limit,
@@ -250,6 +265,25 @@ impl ItemsParams {
             wants_private,
             pairs,
         })
+    }
+}
+
+/// A whole number ≥ 1; above [`MAX_LIMIT`] it is clamped to it (OGC API – Features Part 1:
+/// a larger limit shall not be an error).
+fn parse_limit(v: &str) -> Result<usize, ApiError> {
+    let digits = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
+    match v.parse::<u64>() {
+        Ok(0) => Err(ApiError::invalid_parameter(
+            "limit",
+            format!("must be a whole number ≥ 1, got {v:?}"),
+        )),
+        Ok(n) => Ok(usize::try_from(n).unwrap_or(usize::MAX).min(MAX_LIMIT)),
+        // More digits than 64 bits hold: still a whole number, so the maximum.
+        Err(_) if digits => Ok(MAX_LIMIT),
+        Err(_) => Err(ApiError::invalid_parameter(
+            "limit",
+            format!("must be a whole number ≥ 1, got {v:?}"),
+        )),
     }
 }
 
@@ -322,6 +356,9 @@ fn codes(
 /// does, so that a typo never passes silently.
 pub struct OnlyFormat;
 
+/// Like [`OnlyFormat`], for a single feature: `f=geojson` too, as `…/items` takes it.
+pub struct FeatureFormat;
+
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for OnlyFormat {
     type Rejection = ApiError;
 
@@ -329,24 +366,74 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for OnlyFormat {
         parts: &mut axum::http::request::Parts,
         _: &S,
     ) -> Result<Self, ApiError> {
-        let raw = parts.uri.query().unwrap_or("");
-        for (name, value) in form_urlencoded::parse(raw.as_bytes()) {
-            match (name.as_ref(), value.as_ref()) {
-                ("f", "json" | "") => {}
-                ("f", other) => {
-                    return Err(ApiError::invalid_parameter(
-                        "f",
-                        format!("{other:?} is not json"),
-                    ));
-                }
-                (other, _) => {
-                    return Err(ApiError::invalid_parameter(
-                        other,
-                        "unknown parameter; this route takes only f",
-                    ));
-                }
+        only_format(parts.uri.query(), &["json"]).map(|()| Self)
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for FeatureFormat {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, ApiError> {
+        only_format(parts.uri.query(), &["json", "geojson"]).map(|()| Self)
+    }
+}
+
+fn only_format(query: Option<&str>, formats: &[&str]) -> Result<(), ApiError> {
+    for (name, value) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
+        match name.as_ref() {
+            "f" if value.is_empty() || formats.contains(&value.as_ref()) => {}
+            "f" => {
+                return Err(ApiError::invalid_parameter(
+                    "f",
+                    format!("{value:?} is not one of {}", formats.join(", ")),
+                ));
+            }
+            other => {
+                return Err(ApiError::invalid_parameter(
+                    other,
+                    "unknown parameter; this route takes only f",
+                ));
             }
         }
-        Ok(Self)
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(query: &str) -> Result<ItemsParams, ApiError> {
+        ItemsParams::parse(Some(query), &Reference::builtin())
+    }
+
+    #[test]
+    fn a_limit_above_the_maximum_is_clamped_and_shown_in_links() {
+        for given in ["10001", "99999999", "123456789012345678901234567890"] {
+            let p = parse(&format!("limit={given}")).unwrap();
+            assert_eq!(p.query.limit, MAX_LIMIT, "{given}");
+            assert_eq!(p.pairs, vec![("limit".to_owned(), "10000".to_owned())]);
+        }
+        assert_eq!(parse("limit=7").unwrap().query.limit, 7);
+        for bad in ["0", "-1", "1.5", "abc"] {
+            assert!(parse(&format!("limit={bad}")).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn datetime_is_parsed_never_ignored() {
+        assert!(
+            parse("datetime=2020-01-01T%2F..")
+                .unwrap()
+                .query
+                .filter
+                .updated
+                .is_some()
+        );
+        let e = parse("datetime=soon").unwrap_err();
+        assert_eq!(e.problem().parameter.as_deref(), Some("datetime"));
     }
 }

@@ -11,7 +11,7 @@ mod spatial;
 pub use feature::{PreparedFeature, PublicProperties};
 
 use crate::domain::location::chord_squared;
-use crate::domain::{BBox, LonLat, Place, Radius, Reference, Status, text};
+use crate::domain::{BBox, LonLat, Place, Radius, Reference, Status, TimeRange, datetime, text};
 use crate::store::PlaceChange;
 use rstar::{AABB, RTree};
 use spatial::SpherePoint;
@@ -30,6 +30,10 @@ pub struct Entry {
     pub location: LonLat,
     pub status: Status,
     pub feature: PreparedFeature,
+    /// `updated_at` in nanoseconds since 1970, for `datetime` queries.
+    updated_at: i64,
+    /// When staff last confirmed the place is still as described.
+    pub verified_at: Option<time::Date>,
     category: u16,
     area: Option<u16>,
     search_key: Box<str>,
@@ -45,6 +49,8 @@ pub struct Filter {
     /// Normalised terms that must all occur in the place's text.
     pub terms: Vec<String>,
     pub statuses: Vec<Status>,
+    /// Only places whose `updated_at` is in this range.
+    pub updated: Option<TimeRange>,
 }
 
 impl Filter {
@@ -55,11 +61,15 @@ impl Filter {
             areas: vec![],
             terms: vec![],
             statuses: vec![Status::Published],
+            updated: None,
         }
     }
 
     fn only_status(&self) -> bool {
-        self.categories.is_empty() && self.areas.is_empty() && self.terms.is_empty()
+        self.categories.is_empty()
+            && self.areas.is_empty()
+            && self.terms.is_empty()
+            && self.updated.is_none()
     }
 }
 
@@ -188,11 +198,13 @@ impl PlaceIndex {
             .join("\u{1}")
             .into_boxed_str();
         Entry {
+            verified_at: f.verified_at,
             id: place.id,
             version: place.version,
             location: f.location,
             status: f.status,
             feature: PreparedFeature::new(&place),
+            updated_at: datetime::nanos(place.updated_at),
             category,
             area,
             search_key,
@@ -243,6 +255,7 @@ impl PlaceIndex {
                 .terms
                 .iter()
                 .all(|t| entry.search_key.contains(t.as_str()))
+            && filter.updated.is_none_or(|r| r.contains(entry.updated_at))
     }
 
     /// Answers a query: the page `offset..offset + limit` and the number matched in all.
@@ -260,14 +273,19 @@ impl PlaceIndex {
             None => {
                 let mut slots: Vec<u32> = match q.bbox {
                     Some(bbox) => {
-                        let (lo, hi) = bbox.unit_vector_envelope();
-                        let mut s: Vec<u32> = self
-                            .tree
-                            .locate_in_envelope(AABB::from_corners(lo, hi))
-                            .map(|p| p.slot)
-                            .filter(|&s| keep(s))
-                            .collect();
+                        let mut s: Vec<u32> = Vec::new();
+                        for (lo, hi) in bbox.unit_vector_envelopes() {
+                            s.extend(
+                                self.tree
+                                    .locate_in_envelope(AABB::from_corners(lo, hi))
+                                    .map(|p| p.slot)
+                                    .filter(|&s| keep(s)),
+                            );
+                        }
                         s.sort_unstable();
+                        // A box across the antimeridian is searched in two parts, which
+                        // meet at ±180°.
+                        s.dedup();
                         s
                     }
                     None if q.filter.only_status() && q.filter.statuses.len() == 1 => {
@@ -378,6 +396,19 @@ impl PlaceIndex {
         Page { matched, hits }
     }
 
+    /// Published places not verified since `before` (or never), oldest first, the never
+    /// verified ones first of all: the 要確認 list.
+    pub fn unverified_since(&self, before: time::Date) -> Vec<u32> {
+        let mut slots: Vec<u32> = (0..self.entries.len() as u32)
+            .filter(|&s| {
+                let e = self.entry(s);
+                e.status == Status::Published && e.verified_at.is_none_or(|d| d < before)
+            })
+            .collect();
+        slots.sort_by_key(|&s| (self.entry(s).verified_at, s));
+        slots
+    }
+
     /// The smallest box holding every place with one of `statuses`.
     pub fn extent(&self, statuses: &[Status]) -> Option<BBox> {
         let mut points = self
@@ -388,6 +419,16 @@ impl PlaceIndex {
         let first = points.next()?;
         let start = BBox::new(first, first).expect("a point is a box");
         Some(points.fold(start, BBox::extend))
+    }
+
+    /// The earliest and latest `updated_at` (nanoseconds since 1970) of places with one of
+    /// `statuses`.
+    pub fn updated_range(&self, statuses: &[Status]) -> Option<(i64, i64)> {
+        self.entries
+            .iter()
+            .filter(|e| statuses.contains(&e.status))
+            .map(|e| (e.updated_at, e.updated_at))
+            .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
     }
 
     /// How many places with one of `statuses` each category and each area holds.

@@ -17,7 +17,7 @@ mod sqlite;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
-use crate::domain::{Place, Reference};
+use crate::domain::{Place, Reference, Role};
 use async_trait::async_trait;
 use futures_util::stream::BoxStream;
 use serde::Serialize;
@@ -33,6 +33,8 @@ pub enum StoreError {
     VersionConflict { id: Uuid, expected: i64 },
     #[error("place {0} does not exist")]
     NotFound(Uuid),
+    #[error("an account named {0:?} already exists")]
+    AccountExists(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
     #[error(transparent)]
@@ -44,7 +46,7 @@ pub enum StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// What kind of change a history entry records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Change {
     Create,
@@ -93,6 +95,29 @@ pub struct PlaceChange {
     pub place: Place,
 }
 
+/// An account as stored.
+#[derive(Debug, Clone)]
+pub struct AccountRecord {
+    pub username: String,
+    pub role: Role,
+    /// argon2id in PHC string form.
+    pub password_hash: String,
+    pub disabled: bool,
+    pub created_at: OffsetDateTime,
+}
+
+/// A live session and the account it belongs to, as one look-up finds them.
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    pub username: String,
+    pub role: Role,
+    pub disabled: bool,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub last_seen_at: i64,
+}
+
 /// Tells a process that the store may hold changes it has not applied yet.
 #[async_trait]
 pub trait ChangeListener: Send {
@@ -135,6 +160,31 @@ pub trait Store: Send + Sync {
 
     /// Every version of a place, oldest first; empty for an unknown id.
     async fn place_history(&self, id: Uuid) -> Result<Vec<HistoryEntry>>;
+
+    /// Stores a new account; [`StoreError::AccountExists`] if the name is taken.
+    async fn create_account(&self, account: &AccountRecord) -> Result<()>;
+
+    async fn account(&self, username: &str) -> Result<Option<AccountRecord>>;
+
+    /// Every account, by name.
+    async fn accounts(&self) -> Result<Vec<AccountRecord>>;
+
+    /// Replaces an account's password hash and ends all its sessions. False for an unknown name.
+    async fn set_password(&self, username: &str, password_hash: &str) -> Result<bool>;
+
+    /// Disables an account and ends all its sessions. False for an unknown name.
+    async fn disable_account(&self, username: &str) -> Result<bool>;
+
+    /// Stores a new session (by the hash of its token).
+    async fn create_session(&self, token_hash: &str, username: &str, now: i64) -> Result<()>;
+
+    /// The session with this token hash and its account, if any.
+    async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>>;
+
+    /// Records that the session was used at `now`.
+    async fn touch_session(&self, token_hash: &str, now: i64) -> Result<()>;
+
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
 }
 
 /// Opens the store a database URL names: `sqlite://FILE` (created if missing) or

@@ -9,7 +9,10 @@
 //! reconnection, and also polls every few seconds as a safety net.
 
 use super::sql::{self, Queries};
-use super::{Change, ChangeListener, HistoryEntry, PlaceChange, Result, Store, StoreError};
+use super::{
+    AccountRecord, Change, ChangeListener, HistoryEntry, PlaceChange, Result, SessionRecord, Store,
+    StoreError,
+};
 use crate::domain::{Place, Reference};
 use async_trait::async_trait;
 use futures_util::stream::BoxStream;
@@ -140,6 +143,48 @@ impl Store for PostgresStore {
 
     async fn place_history(&self, id: Uuid) -> Result<Vec<HistoryEntry>> {
         Q::place_history(&self.pool, id).await
+    }
+
+    async fn create_account(&self, account: &AccountRecord) -> Result<()> {
+        Q::create_account(&self.pool, account).await
+    }
+
+    async fn account(&self, username: &str) -> Result<Option<AccountRecord>> {
+        Q::account(&self.pool, username).await
+    }
+
+    async fn accounts(&self) -> Result<Vec<AccountRecord>> {
+        Q::accounts(&self.pool).await
+    }
+
+    async fn set_password(&self, username: &str, password_hash: &str) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let found = Q::set_password(&mut tx, username, password_hash).await?;
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    async fn disable_account(&self, username: &str) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let found = Q::disable_account(&mut tx, username).await?;
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    async fn create_session(&self, token_hash: &str, username: &str, now: i64) -> Result<()> {
+        Q::create_session(&self.pool, token_hash, username, now).await
+    }
+
+    async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>> {
+        Q::session(&self.pool, token_hash).await
+    }
+
+    async fn touch_session(&self, token_hash: &str, now: i64) -> Result<()> {
+        Q::touch_session(&self.pool, token_hash, now).await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        Q::delete_session(&self.pool, token_hash).await
     }
 }
 

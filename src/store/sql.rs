@@ -2,8 +2,8 @@
 //! both accept), how a place's fields bind to its columns, and how rows decode into places.
 //! The schemas use types that bind alike on both (see `migrations/postgres/0001_places.sql`).
 
-use super::{Change, HistoryEntry, PlaceChange, Result, StoreError};
-use crate::domain::{LonLat, Place, PlaceFields, Reference, Source, Status};
+use super::{AccountRecord, Change, HistoryEntry, PlaceChange, Result, SessionRecord, StoreError};
+use crate::domain::{LonLat, Place, PlaceFields, Reference, Role, Source, Status};
 use futures_util::stream::{BoxStream, StreamExt, TryStreamExt};
 use sqlx::query::Query;
 use sqlx::{
@@ -304,6 +304,66 @@ fn parse_time(s: &str) -> Result<OffsetDateTime> {
     OffsetDateTime::parse(s, &Rfc3339).map_err(|_| StoreError::Corrupt(format!("timestamp {s:?}")))
 }
 
+const INSERT_ACCOUNT: &str = "INSERT INTO accounts \
+     (username, role, password_hash, disabled, created_at) VALUES ($1, $2, $3, $4, $5)";
+
+const ACCOUNT: &str = "SELECT * FROM accounts WHERE username = $1";
+
+const ACCOUNTS: &str = "SELECT * FROM accounts ORDER BY username";
+
+const SET_PASSWORD: &str =
+    "UPDATE accounts SET password_hash = $2 WHERE username = $1 RETURNING username";
+
+const DISABLE_ACCOUNT: &str =
+    "UPDATE accounts SET disabled = $2 WHERE username = $1 RETURNING username";
+
+const END_SESSIONS_OF: &str = "DELETE FROM sessions WHERE username = $1";
+
+const INSERT_SESSION: &str = "INSERT INTO sessions (token_hash, username, created_at, last_seen_at) \
+     VALUES ($1, $2, $3, $3)";
+
+const SESSION: &str = "SELECT s.username, a.role, a.disabled, s.created_at, s.last_seen_at \
+     FROM sessions s JOIN accounts a ON a.username = s.username WHERE s.token_hash = $1";
+
+const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1";
+
+const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
+
+fn account_from_row<'r, R>(row: &'r R) -> Result<AccountRecord>
+where
+    R: Row,
+    for<'c> &'c str: ColumnIndex<R>,
+    &'r str: Decode<'r, R::Database> + Type<R::Database>,
+    bool: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let role: &str = row.try_get("role")?;
+    Ok(AccountRecord {
+        username: row.try_get::<&str, _>("username")?.to_owned(),
+        role: Role::parse(role).ok_or_else(|| StoreError::Corrupt(format!("role {role:?}")))?,
+        password_hash: row.try_get::<&str, _>("password_hash")?.to_owned(),
+        disabled: row.try_get("disabled")?,
+        created_at: parse_time(row.try_get("created_at")?)?,
+    })
+}
+
+fn session_from_row<'r, R>(row: &'r R) -> Result<SessionRecord>
+where
+    R: Row,
+    for<'c> &'c str: ColumnIndex<R>,
+    &'r str: Decode<'r, R::Database> + Type<R::Database>,
+    bool: Decode<'r, R::Database> + Type<R::Database>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let role: &str = row.try_get("role")?;
+    Ok(SessionRecord {
+        username: row.try_get::<&str, _>("username")?.to_owned(),
+        role: Role::parse(role).ok_or_else(|| StoreError::Corrupt(format!("role {role:?}")))?,
+        disabled: row.try_get("disabled")?,
+        created_at: row.try_get("created_at")?,
+        last_seen_at: row.try_get("last_seen_at")?,
+    })
+}
+
 /// The queries themselves, written once for both backends (`DB` is `Sqlite` or `Postgres`).
 /// The bounds say only that the backend binds and decodes the types the schema uses.
 pub struct Queries<DB: Database>(std::marker::PhantomData<DB>);
@@ -458,5 +518,110 @@ where
             .fetch_all(pool)
             .await?;
         rows.iter().map(history_from_row).collect()
+    }
+
+    pub async fn create_account(pool: &Pool<DB>, account: &AccountRecord) -> Result<()> {
+        let done = sqlx::query(INSERT_ACCOUNT)
+            .bind(account.username.clone())
+            .bind(account.role.as_str().to_owned())
+            .bind(account.password_hash.clone())
+            .bind(account.disabled)
+            .bind(format_time(account.created_at))
+            .execute(pool)
+            .await;
+        match done {
+            Ok(_) => Ok(()),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                Err(StoreError::AccountExists(account.username.clone()))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn account(pool: &Pool<DB>, username: &str) -> Result<Option<AccountRecord>> {
+        let row = sqlx::query(ACCOUNT)
+            .bind(username.to_owned())
+            .fetch_optional(pool)
+            .await?;
+        row.as_ref().map(account_from_row).transpose()
+    }
+
+    pub async fn accounts(pool: &Pool<DB>) -> Result<Vec<AccountRecord>> {
+        let rows = sqlx::query(ACCOUNTS).fetch_all(pool).await?;
+        rows.iter().map(account_from_row).collect()
+    }
+
+    /// Sets the password hash and ends the account's sessions, in the caller's transaction.
+    pub async fn set_password(
+        conn: &mut DB::Connection,
+        username: &str,
+        password_hash: &str,
+    ) -> Result<bool> {
+        let found = sqlx::query(SET_PASSWORD)
+            .bind(username.to_owned())
+            .bind(password_hash.to_owned())
+            .fetch_optional(&mut *conn)
+            .await?;
+        Self::end_sessions_of(conn, username).await?;
+        Ok(found.is_some())
+    }
+
+    /// Disables the account and ends its sessions, in the caller's transaction.
+    pub async fn disable_account(conn: &mut DB::Connection, username: &str) -> Result<bool> {
+        let found = sqlx::query(DISABLE_ACCOUNT)
+            .bind(username.to_owned())
+            .bind(true)
+            .fetch_optional(&mut *conn)
+            .await?;
+        Self::end_sessions_of(conn, username).await?;
+        Ok(found.is_some())
+    }
+
+    async fn end_sessions_of(conn: &mut DB::Connection, username: &str) -> Result<()> {
+        sqlx::query(END_SESSIONS_OF)
+            .bind(username.to_owned())
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn create_session(
+        pool: &Pool<DB>,
+        token_hash: &str,
+        username: &str,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(INSERT_SESSION)
+            .bind(token_hash.to_owned())
+            .bind(username.to_owned())
+            .bind(now)
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn session(pool: &Pool<DB>, token_hash: &str) -> Result<Option<SessionRecord>> {
+        let row = sqlx::query(SESSION)
+            .bind(token_hash.to_owned())
+            .fetch_optional(pool)
+            .await?;
+        row.as_ref().map(session_from_row).transpose()
+    }
+
+    pub async fn touch_session(pool: &Pool<DB>, token_hash: &str, now: i64) -> Result<()> {
+        sqlx::query(TOUCH_SESSION)
+            .bind(token_hash.to_owned())
+            .bind(now)
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_session(pool: &Pool<DB>, token_hash: &str) -> Result<()> {
+        sqlx::query(DELETE_SESSION)
+            .bind(token_hash.to_owned())
+            .execute(pool)
+            .await?;
+        Ok(())
     }
 }

@@ -53,7 +53,7 @@ export function placeFeature(lon, lat, properties) {
  * Features) are imported first; `sample: false` serves only them. `users` ([{name, role,
  * password}]) are created with `tsunagari user add` (the password on standard input), as an
  * administrator would.
- * Answers {url, stop()}.
+ * Answers {url, databaseFile, stop()}.
  */
 export async function startServer({ places = null, sample = true, users = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tsunagari-browser-'));
@@ -74,6 +74,7 @@ export async function startServer({ places = null, sample = true, users = [] } =
   const server = await startServer.spawn(database, env, sample ? [] : ['--no-sample']);
   return {
     url: server.url,
+    databaseFile: join(dir, 'test.db'),
     async stop() {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -254,6 +255,29 @@ export async function getJson(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return response.json();
+}
+
+/**
+ * The published place called exactly `name`, as the API answers it (Feature with id, geometry
+ * and properties) — so that tests take a place's position from the data, never hard-code it.
+ */
+export async function placeNamed(server, name) {
+  const found = await getJson(`${server.url}/api/collections/places/items?q=${encodeURIComponent(name)}&limit=50`);
+  const matches = found.features.filter((f) => f.properties.name === name);
+  assert.equal(matches.length, 1, `exactly one published place is called ${name}`);
+  return matches[0];
+}
+
+/**
+ * Rows of a read-only SQL query on the server's SQLite database, through Debian's `sqlite3`
+ * command (apt-get install -y sqlite3) — for what the public API rightly never tells, such as
+ * the id of a draft place. Fails the test, saying why, when the command is missing.
+ */
+export function queryDatabase(server, sql) {
+  const run = spawnSync('sqlite3', ['-readonly', '-json', server.databaseFile, sql], { encoding: 'utf8' });
+  if (run.error) throw new Error(`cannot run sqlite3 (apt-get install -y sqlite3): ${run.error.message}`);
+  if (run.status !== 0) throw new Error(`sqlite3 failed: ${run.stderr}`);
+  return run.stdout.trim() ? JSON.parse(run.stdout) : [];
 }
 
 /** Saves a screenshot under test-artifacts/ and answers its path. */

@@ -5,10 +5,15 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  missingPrerequisite, startServer, launchBrowser, openPage, problems, listCount, getJson, screenshot,
+  missingPrerequisite, startServer, launchBrowser, openPage, problems, listCount, getJson, screenshot, placeNamed,
 } from './helpers.js';
 
 const skip = missingPrerequisite();
+
+/** A place's point as the URL keeps it (4 decimals, about 10 m; `roundPoint` in web/js/state.js). */
+function urlPoint(feature) {
+  return feature.geometry.coordinates.map((v) => Number(v.toFixed(4)));
+}
 
 /** 「350 m」「1.2 km」 → metres. */
 function metres(text) {
@@ -55,12 +60,15 @@ describe('near search', { skip: skip ?? false }, () => {
   });
 
   it('from a point in the URL: sorted by distance, distances shown, same as the API', async () => {
+    // A link made at 丸之内 火曜サロン (its point from the API, as the URL would keep it).
+    const point = urlPoint(await placeNamed(server, '丸之内 火曜サロン'));
     const { context, page, watch } = await openPage(browser);
     try {
-      await page.goto(`${server.url}/?near=136.1009,34.6197&radius=2000`);
-      const { count: wide, names, shown } = await assertNearList(page, server, [136.1009, 34.6197], 2000);
+      await page.goto(`${server.url}/?near=${point.join(',')}&radius=2000`);
+      const { count: wide, names, shown } = await assertNearList(page, server, point, 2000);
       assert.equal(names[0], '丸之内 火曜サロン');
-      assert.ok(shown[0] < 100);
+      assert.ok(shown[0] <= 10, `the place itself is first, within the URL's rounding: ${shown[0]} m`);
+      assert.ok(shown.some((m) => m >= 1000), 'distances of 1 km and more are shown in km too');
       assert.match(await page.locator('#result-count').textContent(), /2 km 以内に \d+ 件（近い順）/);
       assert.equal(await page.locator('#radius-2000').isChecked(), true);
       assert.ok(await page.locator('#map path').count() >= 1, 'circle drawn');
@@ -73,7 +81,7 @@ describe('near search', { skip: skip ?? false }, () => {
         page.waitForResponse((r) => r.url().includes('radius=500')),
         page.locator('label[for="radius-500"]').click(),
       ]);
-      const small = await assertNearList(page, server, [136.1009, 34.6197], 500);
+      const small = await assertNearList(page, server, point, 500);
       assert.ok(small.count < wide, `fewer within 500 m (${small.count}) than within 2 km (${wide})`);
       assert.equal(small.names.length, small.count, 'all of them listed (fewer than 50)');
       assert.deepEqual(small.names, names.slice(0, small.count), 'the nearest of the 2 km answer, in the same order');
@@ -92,7 +100,9 @@ describe('near search', { skip: skip ?? false }, () => {
   });
 
   it('「現在地から探す」 uses the browser location (a fixed position here)', async () => {
-    const home = { latitude: 34.619415, longitude: 136.096644 }; // 本町サロン ひだまり
+    // She is at 本町サロン ひだまり (its point from the API).
+    const hidamari = await placeNamed(server, '本町サロン ひだまり');
+    const home = { latitude: hidamari.geometry.coordinates[1], longitude: hidamari.geometry.coordinates[0] };
     const { context, page, watch } = await openPage(browser, {
       viewport: { width: 360, height: 740 },
       isMobile: true,
@@ -105,7 +115,7 @@ describe('near search', { skip: skip ?? false }, () => {
       await page.locator('#near-geo').click();
       await page.waitForFunction(() => new URL(location.href).searchParams.has('near'));
       const near = new URL(page.url()).searchParams.get('near').split(',').map(Number);
-      assert.deepEqual(near, [136.0966, 34.6194], 'the point is kept to about 10 m in the URL');
+      assert.deepEqual(near, urlPoint(hidamari), 'the point is kept to about 10 m (4 decimals) in the URL');
       const { names, shown } = await assertNearList(page, server, near, 1000);
       assert.equal(names[0], '本町サロン ひだまり');
       assert.ok(shown[0] <= 10, `she is there: ${shown[0]} m`);

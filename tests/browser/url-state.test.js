@@ -5,6 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   missingPrerequisite, startServer, launchBrowser, openPage, problems, listCount, viewBbox, getJson,
+  placeNamed, queryDatabase,
 } from './helpers.js';
 
 const skip = missingPrerequisite();
@@ -13,13 +14,14 @@ describe('URL state', { skip: skip ?? false }, () => {
   let server;
   let browser;
   let hidamari;
+  let sharedView; // the map view of the shared link: zoom 15 centred on 本町サロン ひだまり
 
   before(async () => {
     server = await startServer();
     browser = await launchBrowser();
-    const found = await getJson(`${server.url}/api/collections/places/items?q=${encodeURIComponent('本町サロン ひだまり')}`);
-    hidamari = found.features[0];
-    assert.equal(hidamari.properties.name, '本町サロン ひだまり');
+    hidamari = await placeNamed(server, '本町サロン ひだまり');
+    const [lon, lat] = hidamari.geometry.coordinates;
+    sharedView = `15/${lat.toFixed(5)}/${lon.toFixed(5)}`; // as the page writes map=
   });
 
   after(async () => {
@@ -38,7 +40,7 @@ describe('URL state', { skip: skip ?? false }, () => {
     const api = await getJson(`${server.url}/api/collections/places/items?bbox=${bbox}&category=salon&q=${encodeURIComponent('サロン')}&limit=1`);
     assert.equal(count, api.numberMatched);
     const view = new URL(page.url()).searchParams.get('map');
-    assert.equal(view, '15/34.61940/136.09660', 'the map view is kept');
+    assert.equal(view, sharedView, 'the map view is kept');
     await page.locator('.leaflet-popup .popup-name').waitFor({ state: 'visible' });
     assert.equal(await page.locator('.leaflet-popup .popup-name').textContent(), '本町サロン ひだまり');
   }
@@ -46,7 +48,7 @@ describe('URL state', { skip: skip ?? false }, () => {
   it('a shared link restores filters, the chosen place and the map view, also after a reload', async () => {
     const { context, page, watch } = await openPage(browser);
     try {
-      const shared = `/?category=salon&q=${encodeURIComponent('サロン')}&place=${hidamari.id}&map=15/34.61940/136.09660`;
+      const shared = `/?category=salon&q=${encodeURIComponent('サロン')}&place=${hidamari.id}&map=${sharedView}`;
       await page.goto(`${server.url}${shared}`);
       await assertShared(page);
       await page.reload();
@@ -59,11 +61,19 @@ describe('URL state', { skip: skip ?? false }, () => {
   });
 
   it('a link to a place that is not published says so and shows the map', async () => {
+    // A real place that is not published: one of the sample's drafts (its id from the database,
+    // since the public API never lists a draft).
+    const drafts = queryDatabase(server, "SELECT id, name FROM places WHERE status = 'draft' ORDER BY seq");
+    assert.ok(drafts.length >= 1, 'the sample has draft places');
+    const draft = drafts[0];
+    const answer = await fetch(`${server.url}/api/collections/places/items/${draft.id}`);
+    assert.equal(answer.status, 404, `the API does not show the draft ${draft.name}`);
     const { context, page } = await openPage(browser);
     try {
-      await page.goto(`${server.url}/?place=00000000-0000-4000-8000-000000000000`);
+      await page.goto(`${server.url}/?place=${draft.id}`);
       await page.locator('#app-alert').waitFor({ state: 'visible' });
       assert.match(await page.locator('#app-alert').textContent(), /見つかりませんでした/);
+      assert.equal((await page.locator('body').textContent()).includes(draft.name), false, 'nothing of the draft is shown');
       assert.ok(await listCount(page) > 0);
       assert.equal(new URL(page.url()).searchParams.get('place'), null);
     } finally {

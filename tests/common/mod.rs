@@ -107,6 +107,11 @@ impl TestServer {
         Self::start_on(TestDatabase::new(), true).await
     }
 
+    /// A server with the sample Nabari data and this HTTP configuration.
+    pub async fn start_with(http: HttpConfig) -> Self {
+        Self::start_configured(TestDatabase::new(), true, http).await
+    }
+
     /// A server with an empty database.
     pub async fn start_empty() -> Self {
         Self::start_on(TestDatabase::new(), false).await
@@ -114,13 +119,17 @@ impl TestServer {
 
     /// A server on a given database, which another server may share (as replicas do).
     pub async fn start_on(db: Arc<TestDatabase>, load_sample: bool) -> Self {
+        Self::start_configured(db, load_sample, HttpConfig::default()).await
+    }
+
+    async fn start_configured(db: Arc<TestDatabase>, load_sample: bool, http: HttpConfig) -> Self {
         let database = db.url.clone();
         let config = ServeConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             database: database.clone(),
             load_sample,
             header_read_timeout: HEADER_READ_TIMEOUT,
-            http: HttpConfig::default(),
+            http,
         };
         let server = app::start(config).await.expect("server starts");
         Self {
@@ -189,7 +198,7 @@ impl TestServer {
     }
 }
 
-async fn answer(response: reqwest::Response) -> Answer {
+pub async fn answer(response: reqwest::Response) -> Answer {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let content_type = headers

@@ -33,6 +33,9 @@ let cache = null; // {key, bbox, features, complete, numberMatched}
 let inflight = null; // {key, bbox, controller}
 const totals = new Map(); // filter key → numberMatched without bbox
 let selected = null; // the chosen place's Feature
+// The map view when a place was chosen, kept while the map has moved only to fit the place's
+// popup (Leaflet's auto-pan): 「一覧に戻る」 puts it back, so the list is the one the resident left.
+let returnView = null;
 let viewTimer = 0;
 let mapNoticeKey = '';
 let mapStatus = 'ready';
@@ -359,6 +362,7 @@ function sameNear(a, b) {
 async function showPlace(id, how = {}) {
   if (!id) {
     selected = null;
+    returnView = null;
     list.hideDetail({ focus: Boolean(how.focus) });
     placeMap?.select(null);
     return;
@@ -390,6 +394,7 @@ function change(changes, how = { push: true }) {
 }
 
 function choosePlace(id, from) {
+  if (!current.place && placeMap) returnView = placeMap.view();
   if (current.place === id) {
     // Already chosen: just show it again.
     showPlace(id, { from });
@@ -453,7 +458,9 @@ function hrefFor(id) {
   return `${location.pathname}${stateToSearch(withChanges(current, { place: id }))}`;
 }
 
-function onViewChange(view) {
+/** `auto`: the map moved only to show the popup; any other move keeps the map where it is now. */
+function onViewChange(view, { auto = false } = {}) {
+  if (!auto) returnView = null;
   current = withChanges(current, { view });
   replaceState(current);
   clearTimeout(viewTimer);
@@ -474,7 +481,11 @@ async function start() {
   list = new PlaceList($('#results'), {
     onSelect: (id) => choosePlace(id, 'list'),
     hrefFor,
-    onBack: () => change({ place: null }, { push: true, focus: true }),
+    onBack: () => {
+      // Undo the popup's auto-pan (the map keeps whatever the resident moved it to).
+      if (returnView) placeMap?.setView(returnView);
+      change({ place: null }, { push: true, focus: true });
+    },
     onShowMap: () => {
       $('#map-panel').scrollIntoView({ block: 'start', behavior: 'smooth' });
       if (selected) placeMap?.select(selected, { open: true, reveal: true });

@@ -89,7 +89,8 @@ export function mapAvailable() {
 
 export class PlaceMap {
   /**
-   * `handlers`: onViewChange({lat, lon, zoom}), onMarkerClick(id), onPick([lon, lat]),
+   * `handlers`: onViewChange({lat, lon, zoom}, {auto}) (auto: only a popup's auto-pan),
+   * onMarkerClick(id), onPick([lon, lat]),
    * onTiles(ok: boolean), onPopupMore(id).
    */
   constructor(container, config, view, handlers) {
@@ -144,7 +145,16 @@ export class PlaceMap {
       closeButton: true,
     });
 
-    this.map.on('moveend', () => this.handlers.onViewChange?.(this.view()));
+    // A move that only made room for a popup (Leaflet fires `autopanstart` before it pans).
+    this.autoPanning = false;
+    this.map.on('autopanstart', () => {
+      this.autoPanning = true;
+    });
+    this.map.on('moveend', () => {
+      const auto = this.autoPanning;
+      this.autoPanning = false;
+      this.handlers.onViewChange?.(this.view(), { auto });
+    });
     this.map.on('popupopen', () => this.labelControls());
     this.labelControls();
     this.map.on('click', (event) => {
