@@ -87,6 +87,8 @@ function assertClean(found, where) {
 }
 
 async function axe(page, label) {
+  // A popup fading in or out is not what anyone reads.
+  await page.waitForFunction(() => [...document.querySelectorAll('.leaflet-popup')].every((p) => getComputedStyle(p).opacity === '1'));
   await page.addScriptTag({ path: AXE });
   const result = await page.evaluate(() => window.axe.run(document, {
     runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
@@ -218,8 +220,8 @@ describe('the staff page', { skip: skip ?? false }, () => {
       assert.match(await conflict.locator('.conflict-lead').textContent(), /tanaka さんが変更を保存しました.*いまは第 2 版/);
       const theirs = conflict.locator('ul.diff-list').first();
       assert.deepEqual(await theirs.locator('.diff-field').allTextContents(), ['名前', '住所']);
-      assert.match(await theirs.textContent(), /412テスト サロン → 412テスト サロン ひだまり/);
-      assert.match(await theirs.textContent(), /名張市丸之内 1 → 名張市丸之内 79/);
+      assert.match(await theirs.textContent(), /変更前：412テスト サロン → 変更後：412テスト サロン ひだまり/);
+      assert.match(await theirs.textContent(), /変更前：名張市丸之内 1 → 変更後：名張市丸之内 79/);
       const mine = conflict.locator('ul.diff-list').nth(1);
       assert.deepEqual(await mine.locator('.diff-field').allTextContents(), ['名前', '日時']);
       assert.equal(await mine.locator('.diff-item-marked .diff-field').textContent(), '名前', 'the field both changed is marked');
@@ -416,8 +418,8 @@ describe('the staff page', { skip: skip ?? false }, () => {
       await page.locator('#places-list a.place-link', { hasText: '履歴テスト' }).waitFor();
       await openFromList(page, '履歴テスト 子ども食堂');
       await page.locator('#action-unarchive').click();
-      await page.locator('#action-publish').waitFor();
-      assert.equal(await page.locator('.detail-status .status-badge').textContent(), '下書き');
+      await page.locator('.detail-status .status-draft').waitFor();
+      assert.match(await page.locator('#app-status').textContent(), /下書きに戻しました/);
       assert.equal(await publicPlace(server.url, id), null);
     } finally {
       await context.close();
@@ -526,6 +528,7 @@ describe('the staff page', { skip: skip ?? false }, () => {
       await page.locator('#f-schedule-note').fill('第2・第4 金曜');
       await page.locator('#form-save').click();
       await page.locator('#conflict-view').waitFor({ state: 'visible' });
+      await page.locator('.leaflet-popup').waitFor({ state: 'detached' }); // not half faded out
       await axe(page, '412 view');
     } finally {
       await context.close();
