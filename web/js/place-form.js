@@ -98,6 +98,10 @@ export class PlaceForm {
     form.querySelector('#f-here').addEventListener('click', () => this.handlers.onUseLocation?.());
     form.querySelector('#f-centre').addEventListener('click', () => this.handlers.onUseCentre?.());
     for (const input of [this.lat, this.lon]) {
+      // Typed by hand: what the page said about the last point chosen no longer holds.
+      input.addEventListener('input', () => {
+        form.querySelector('#f-here-status').textContent = '';
+      });
       input.addEventListener('change', () => {
         const point = this.point();
         this.handlers.onPointChange?.(Array.isArray(point) ? point : null);

@@ -216,11 +216,14 @@ function showDetail(loaded, { message = '' } = {}) {
   }
   actions.push(button('変更の履歴', () => openHistory(), { id: 'action-history' }));
 
-  replaceChildren($('#detail-body'),
+  // Under the name: the status and what staff can do; then the place as residents would see it.
+  const tags = element.querySelector('.item-tags');
+  tags.after(
     h('p', { class: 'detail-status' }, statusBadge(p.status),
       h('span', { class: 'detail-version' }, `第 ${p.version ?? '?'} 版・${formatDateTime(p.updated_at)} 更新`)),
-    element,
-    h('div', { class: 'staff-actions', role: 'group', 'aria-label': 'この場所の操作' }, actions));
+    h('div', { class: 'staff-actions', role: 'group', 'aria-label': 'この場所の操作' }, actions),
+    h('h3', { class: 'resident-view-heading' }, 'くわしい内容（公開すると住民の地図にこのように出ます）'));
+  replaceChildren($('#detail-body'), element);
   // The heading placeDetail makes is the view's heading.
   places.select(feature.id);
   placeMap?.setPlaces(mergeFeature(feature));
