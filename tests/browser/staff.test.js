@@ -369,6 +369,39 @@ describe('the staff page', { skip: skip ?? false }, () => {
     }
   });
 
+  it('a field error from the server is shown in Japanese next to its field', async () => {
+    const { context, page } = await openPage(browser);
+    try {
+      await login(page, server.url, SATO);
+      // A category the server no longer knows (removed while the form was open): the form cannot
+      // catch it, so the request is changed on its way, and the real server answers 422.
+      await page.route('**/api/collections/places/items', async (route) => {
+        if (route.request().method() !== 'POST') return route.fallback();
+        const feature = route.request().postDataJSON();
+        feature.properties.category = 'no_such_category';
+        return route.fallback({ postData: JSON.stringify(feature) });
+      });
+      await page.locator('#add-tap').click();
+      await clickMap(page, 150, 170);
+      await page.locator('#form-view').waitFor({ state: 'visible' });
+      await page.locator('#f-name').fill('種類が消えた場所');
+      await page.locator('#f-category').selectOption('salon');
+      const answer = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(ITEMS));
+      await page.locator('#form-save').click();
+      const response = await answer;
+      assert.equal(response.status(), 422);
+      assert.equal((await response.json()).errors[0].field, 'category');
+      const error = page.locator('[data-field="category"] .field-error');
+      await error.waitFor({ state: 'visible' });
+      assert.equal(await error.textContent(), 'この種類は一覧にありません。選び直してください。');
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'f-category');
+      assert.equal(await page.locator('#form-view').isVisible(), true, 'the form and what was typed stay');
+      assert.equal(await page.locator('#f-name').inputValue(), '種類が消えた場所');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('history shows each change with its diff and restores a version; archive; 要確認 and 「確認しました」', async () => {
     const { context, page } = await openPage(browser);
     try {
@@ -530,6 +563,13 @@ describe('the staff page', { skip: skip ?? false }, () => {
       await page.locator('#conflict-view').waitFor({ state: 'visible' });
       await page.locator('.leaflet-popup').waitFor({ state: 'detached' }); // not half faded out
       await axe(page, '412 view');
+      // The other button: the user's change straight onto the latest version, keeping the other's.
+      await page.locator('#conflict-reapply').click();
+      await page.locator('#detail-view').waitFor({ state: 'visible' });
+      const saved = await publicPlace(server.url, id);
+      assert.equal(saved.properties.cost, '無料');
+      assert.equal(saved.properties.schedule_note, '第2・第4 金曜');
+      assert.equal(saved.properties.version, version + 2);
     } finally {
       await context.close();
     }
