@@ -21,8 +21,9 @@ const USERS = [
   { name: 'sato', role: 'staff', password: 'kayoi-no-ba-2026!' },
   { name: 'tanaka', role: 'staff', password: 'machi-aruki-2026!' },
   { name: 'link1', role: 'linkworker', password: 'shohousen-2026!' },
+  { name: 'yamada', role: 'staff', password: 'tane-kara-basho-2026!' },
 ];
-const [SATO, TANAKA, LINK] = USERS;
+const [SATO, TANAKA, LINK, YAMADA] = USERS;
 
 const PLACES = [
   placeFeature(136.1, 34.62, { name: '412テスト サロン', name_kana: 'よんいちにてすと', verified_at: '2026-11-01', address: '名張市丸之内 1' }),
@@ -520,6 +521,39 @@ describe('the staff page', { skip: skip ?? false }, () => {
       await page.locator('#login-submit').click();
       await page.locator('#login-error').waitFor({ state: 'visible' });
       assert.match(await page.locator('#login-error').textContent(), /スタッフ用です/);
+      assert.equal(await page.locator('#staff-panel').isHidden(), true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('after repeated wrong passwords the login is refused for a while, and the page says for how long', async () => {
+    const { context, page } = await openPage(browser);
+    try {
+      await page.goto(`${server.url}/staff`);
+      await page.locator('#login-panel').waitFor({ state: 'visible' });
+      let status = 0;
+      let retryAfter = null;
+      for (let attempt = 1; attempt <= 10 && status !== 429; attempt += 1) {
+        await page.locator('#login-username').fill(YAMADA.name);
+        await page.locator('#login-password').fill(`wrong password ${attempt}`);
+        const answer = page.waitForResponse((r) => r.url().endsWith('/api/login'));
+        await page.locator('#login-submit').click();
+        const response = await answer;
+        status = response.status();
+        retryAfter = response.headers()['retry-after'] ?? null;
+        await page.locator('#login-submit:not([disabled])').waitFor();
+      }
+      assert.equal(status, 429, 'the account is refused after repeated failures');
+      const minutes = Math.ceil(Number(retryAfter) / 60);
+      assert.ok(minutes >= 1, `Retry-After ${retryAfter}`);
+      assert.equal(await page.locator('#login-error').textContent(),
+        `ログインの失敗が続いたため、しばらくログインできません。${minutes} 分ほど待ってから、もう一度お試しください。`);
+      // Even the right password waits.
+      await page.locator('#login-password').fill(YAMADA.password);
+      await page.locator('#login-submit').click();
+      await page.locator('#login-submit:not([disabled])').waitFor();
+      assert.match(await page.locator('#login-error').textContent(), /しばらくログインできません/);
       assert.equal(await page.locator('#staff-panel').isHidden(), true);
     } finally {
       await context.close();
