@@ -35,6 +35,30 @@ async fn the_map_page_and_its_libraries_are_served_without_a_cdn() {
 }
 
 #[tokio::test]
+async fn the_staff_page_is_served_with_the_same_policy_and_holds_no_data() {
+    let s = TestServer::start().await;
+    let page = s.client.get(s.url("/staff")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    let html = page.text().await.unwrap();
+    assert!(html.contains("lang=\"ja\""), "Japanese by default");
+    for asset in ["/js/staff.js", "/css/app.css", "/css/staff.css"] {
+        assert!(html.contains(asset), "{asset} not referenced");
+        let r = s.client.get(s.url(asset)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{asset}");
+    }
+    // The page is a shell: everything it shows comes from routes that check the session.
+    assert!(!html.contains("<script>") && !html.contains("style="));
+}
+
+#[tokio::test]
 async fn assets_revalidate_with_etags() {
     let s = TestServer::start().await;
     let first = s.client.get(s.url("/js/main.js")).send().await.unwrap();

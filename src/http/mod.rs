@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .route("/healthz", get(reference::healthz))
         .route("/", get(pages::index))
+        .route("/staff", get(pages::staff))
         .route("/js/{*path}", get(pages::web_asset))
         .route("/css/{*path}", get(pages::web_asset))
         .route("/img/{*path}", get(pages::web_asset))

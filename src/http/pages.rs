@@ -37,6 +37,12 @@ pub async fn index(headers: HeaderMap) -> Response {
     serve(WebFiles::get("index.html"), "index.html", &headers)
 }
 
+/// The staff workspace. The page itself is public (it holds no data); everything it shows
+/// comes from API routes that check the session.
+pub async fn staff(headers: HeaderMap) -> Response {
+    serve(WebFiles::get("staff.html"), "staff.html", &headers)
+}
+
 /// A file under `web/js/`, `web/css/` or `web/img/`, at the same path.
 pub async fn web_asset(uri: Uri, headers: HeaderMap) -> Response {
     let path = uri.path().trim_start_matches('/');

@@ -50,24 +50,27 @@ export function placeFeature(lon, lat, properties) {
 
 /**
  * Starts `tsunagari serve` on a random port with a fresh SQLite database. `places` (GeoJSON
- * Features) are imported first; `sample: false` serves only them.
+ * Features) are imported first; `sample: false` serves only them. `users` ([{name, role,
+ * password}]) are created with `tsunagari user add` (the password on standard input), as an
+ * administrator would.
  * Answers {url, databaseFile, stop()}.
  */
-export async function startServer({ places = null, sample = true } = {}) {
+export async function startServer({ places = null, sample = true, users = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tsunagari-browser-'));
   const database = `sqlite://${join(dir, 'test.db')}`;
   const env = { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' };
+  if ((places || users.length) && sample) {
+    // An empty database gets the sample data on the first `serve`; import after that.
+    const first = await startServer.spawn(database, env, []);
+    await first.stop();
+  }
   if (places) {
-    if (sample) {
-      // An empty database gets the sample data on the first `serve`; import after that.
-      const first = await startServer.spawn(database, env, []);
-      await first.stop();
-    }
     const file = join(dir, 'places.geojson');
     writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: places }));
     const run = spawnSync(BIN, ['import', file, '--database', database], { env, encoding: 'utf8' });
     if (run.status !== 0) throw new Error(`import failed:\n${run.stdout}\n${run.stderr}`);
   }
+  for (const user of users) addUser(database, user, env);
   const server = await startServer.spawn(database, env, sample ? [] : ['--no-sample']);
   return {
     url: server.url,
@@ -77,6 +80,16 @@ export async function startServer({ places = null, sample = true } = {}) {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** `tsunagari user add NAME --role ROLE --database URL`, the password on standard input. */
+export function addUser(database, { name, role, password }, env = process.env) {
+  const run = spawnSync(BIN, ['user', 'add', name, '--role', role, '--database', database], {
+    env,
+    input: `${password}\n`,
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`user add ${name} failed:\n${run.stdout}\n${run.stderr}`);
 }
 
 startServer.spawn = function spawnServer(database, env, extra) {

@@ -7,22 +7,28 @@ const ITEMS = '/api/collections/places/items';
 export const PAGE_LIMIT = 5000;
 export const MAX_PLACES_IN_VIEW = 10000;
 
+const ACCEPT = 'application/geo+json, application/json;q=0.9, application/problem+json;q=0.5';
+
 export class ApiError extends Error {
-  constructor(message, status = 0, problem = null) {
+  constructor(message, status = 0, problem = null, retryAfter = null) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.problem = problem;
+    /** Seconds to wait (from `Retry-After`), when the server said so. */
+    this.retryAfter = retryAfter;
+  }
+
+  /** The problem's per-field errors: [{field, reason}]. */
+  get fieldErrors() {
+    return Array.isArray(this.problem?.errors) ? this.problem.errors : [];
   }
 }
 
-async function getJson(path, signal) {
+async function request(path, init = {}) {
   let response;
   try {
-    response = await fetch(path, {
-      signal,
-      headers: { Accept: 'application/geo+json, application/json;q=0.9, application/problem+json;q=0.5' },
-    });
+    response = await fetch(path, { ...init, headers: { Accept: ACCEPT, ...init.headers } });
   } catch (error) {
     if (error.name === 'AbortError') throw error;
     throw new ApiError(`network error: ${error.message}`);
@@ -34,8 +40,15 @@ async function getJson(path, signal) {
     } catch {
       // not JSON: keep the status only
     }
-    throw new ApiError(problem?.detail ?? `HTTP ${response.status}`, response.status, problem);
+    const retry = Number.parseInt(response.headers.get('Retry-After') ?? '', 10);
+    throw new ApiError(problem?.detail ?? `HTTP ${response.status}`, response.status, problem,
+      Number.isFinite(retry) ? retry : null);
   }
+  return response;
+}
+
+async function getJson(path, signal, init = {}) {
+  const response = await request(path, { signal, ...init });
   return response.json();
 }
 
@@ -69,6 +82,7 @@ export function itemsQuery(filters, limit) {
   if (filters.category?.length) params.set('category', filters.category.join(','));
   if (filters.area) params.set('area', filters.area);
   if (filters.q) params.set('q', filters.q);
+  if (filters.status?.length) params.set('status', filters.status.join(','));
   params.set('limit', String(limit));
   return params.toString();
 }
@@ -83,12 +97,12 @@ function sameOriginPath(href) {
  * Fetches the places matching `filters`, following `next` links until all are loaded or
  * `max` is reached. Answers {features, numberMatched, truncated}.
  */
-export async function searchPlaces(filters, { signal, max = MAX_PLACES_IN_VIEW } = {}) {
+export async function searchPlaces(filters, { signal, max = MAX_PLACES_IN_VIEW, fresh = false } = {}) {
   let path = `${ITEMS}?${itemsQuery(filters, Math.min(PAGE_LIMIT, max))}`;
   const features = [];
   let numberMatched = 0;
   for (;;) {
-    const page = await getJson(path, signal);
+    const page = await getJson(path, signal, fresh ? { cache: 'no-store' } : {});
     numberMatched = page.numberMatched ?? features.length + page.features.length;
     features.push(...page.features);
     const next = (page.links ?? []).find((link) => link.rel === 'next');
@@ -102,4 +116,102 @@ export async function searchPlaces(filters, { signal, max = MAX_PLACES_IN_VIEW }
 export async function countPlaces(filters, signal) {
   const page = await getJson(`${ITEMS}?${itemsQuery(filters, 1)}`, signal);
   return page.numberMatched ?? 0;
+}
+
+// ---------------------------------------------------------------- staff (a session cookie)
+//
+// Every state-changing request is a same-origin fetch with a JSON body: the session cookie is
+// SameSite=Strict and the server refuses other Origins. Staff reads are never taken from the
+// browser's cache — an edit must start from the version the server has now.
+
+const STAFF_READ = { cache: 'no-store' };
+
+/** `"7"` (the quoted version the server sends as ETag) for a feature, from its header or its properties. */
+function etagOf(response, feature) {
+  return response.headers.get('ETag') ?? `"${feature?.properties?.version ?? ''}"`;
+}
+
+/**
+ * A state-changing request. Even those without content send `{}` as JSON: the server takes
+ * only JSON bodies on writes (a cross-site form cannot send one).
+ */
+async function sendJson(method, path, body = {}, { etag, contentType = 'application/json' } = {}) {
+  const headers = { 'Content-Type': contentType };
+  if (etag) headers['If-Match'] = etag;
+  const response = await request(path, {
+    method,
+    headers,
+    body: JSON.stringify(body),
+    credentials: 'same-origin',
+  });
+  if (response.status === 204) return { response, body: null };
+  const text = await response.text();
+  return { response, body: text ? JSON.parse(text) : null };
+}
+
+/** Who is logged in ({username, role}), or null. */
+export async function getMe() {
+  try {
+    return await getJson('/api/me', undefined, STAFF_READ);
+  } catch (error) {
+    if (error.status === 401) return null;
+    throw error;
+  }
+}
+
+export async function login(username, password) {
+  return (await sendJson('POST', '/api/login', { username, password })).body;
+}
+
+export async function logout() {
+  await sendJson('POST', '/api/logout');
+}
+
+/** A place in any status, with its ETag: {feature, etag}. */
+export async function getPlaceForEdit(id) {
+  const response = await request(`${ITEMS}/${encodeURIComponent(id)}`, STAFF_READ);
+  const feature = await response.json();
+  return { feature, etag: etagOf(response, feature) };
+}
+
+/** Adds a place (a GeoJSON Feature): {feature, etag}. */
+export async function createPlace(feature) {
+  const { response, body } = await sendJson('POST', ITEMS, feature);
+  return { feature: body, etag: etagOf(response, body) };
+}
+
+/** A JSON merge patch of `properties` and/or `geometry`, only if the place is still at `etag`. */
+export async function patchPlace(id, etag, patch) {
+  const { response, body } = await sendJson('PATCH', `${ITEMS}/${encodeURIComponent(id)}`, patch,
+    { etag, contentType: 'application/merge-patch+json' });
+  return { feature: body, etag: etagOf(response, body) };
+}
+
+/** Archives the place (nothing is ever deleted). */
+export async function archivePlace(id, etag) {
+  const { response, body } = await sendJson('DELETE', `${ITEMS}/${encodeURIComponent(id)}`, undefined, { etag });
+  return { feature: body, etag: etagOf(response, body) };
+}
+
+/** Every version, newest first: {versions: [{version, change, changed_at, changed_by, properties, geometry, diff}]}. */
+export function getHistory(id) {
+  return getJson(`${ITEMS}/${encodeURIComponent(id)}/history`, undefined, STAFF_READ);
+}
+
+/** Brings back `version` as a new version. */
+export async function restorePlace(id, etag, version) {
+  const { response, body } = await sendJson('POST', `${ITEMS}/${encodeURIComponent(id)}/restore`, { version }, { etag });
+  return { feature: body, etag: etagOf(response, body) };
+}
+
+/** 「確認しました」: the place's details were checked today. */
+export async function verifyPlace(id, etag) {
+  const { response, body } = await sendJson('POST', `${ITEMS}/${encodeURIComponent(id)}/verify`, undefined, { etag });
+  return { feature: body, etag: etagOf(response, body) };
+}
+
+/** Published places not checked for `days` days, oldest first (要確認). */
+export async function getReview(days) {
+  const page = await getJson(`/api/review?days=${encodeURIComponent(String(days))}`, undefined, STAFF_READ);
+  return page.features ?? [];
 }

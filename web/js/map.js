@@ -268,14 +268,17 @@ export class PlaceMap {
   iconFor(feature, selected) {
     const category = categoryOf(feature);
     const code = category?.code ?? '';
-    const key = `${code}${selected ? ':selected' : ''}`;
+    // Staff see drafts and archived places too, drawn apart (residents see only published).
+    const status = ['draft', 'archived'].includes(feature.properties?.status) ? feature.properties.status : '';
+    const key = `${code}${selected ? ':selected' : ''}${status ? `:${status}` : ''}`;
     let icon = this.icons.get(key);
     if (!icon) {
       const size = selected ? 52 : 44;
+      const classes = ['place-marker', selected ? 'place-marker-selected' : '', status ? `place-marker-${status}` : ''];
       icon = new PlaceIcon({
         html: '',
         colour: category?.color,
-        className: selected ? 'place-marker place-marker-selected' : 'place-marker',
+        className: classes.filter(Boolean).join(' '),
         iconSize: [size, size],
       });
       this.icons.set(key, icon);
