@@ -309,3 +309,109 @@ pub fn skipped(message: &str) {
     let line = format!("\n!!! SKIPPED: {message} !!!\n");
     let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
+
+/// A password every test account uses: long enough and not a common one.
+pub const PASSWORD: &str = "なばり まちあるき 2026";
+
+/// A logged-in client: sends the session cookie with every request.
+pub struct Session {
+    pub cookie: String,
+    base: String,
+    client: reqwest::Client,
+}
+
+impl TestServer {
+    /// Adds an account (as `tsunagari user add` does) with [`PASSWORD`].
+    pub async fn add_user(&self, name: &str, role: tsunagari::domain::Role) {
+        tsunagari::accounts::Accounts::new(
+            self.places.store().clone(),
+            tsunagari::accounts::AuthConfig::default(),
+        )
+        .add(name, role, PASSWORD)
+        .await
+        .expect("account added");
+    }
+
+    /// Logs in and returns the raw answer.
+    pub async fn login_answer(&self, name: &str, password: &str) -> Answer {
+        let response = self
+            .client
+            .post(self.url("/api/login"))
+            .json(&serde_json::json!({"username": name, "password": password}))
+            .send()
+            .await
+            .expect("request sent");
+        answer(response).await
+    }
+
+    /// Logs in with [`PASSWORD`] and returns the session.
+    pub async fn login(&self, name: &str) -> Session {
+        let a = self.login_answer(name, PASSWORD).await;
+        assert_eq!(a.status, 200, "login of {name}: {}", a.body);
+        let set_cookie = a.headers["set-cookie"].to_str().unwrap();
+        let cookie = set_cookie.split(';').next().unwrap().to_owned();
+        Session {
+            cookie,
+            base: self.base.clone(),
+            client: self.client.clone(),
+        }
+    }
+
+    /// A user of `role` named after it, logged in.
+    pub async fn session_as(&self, role: tsunagari::domain::Role) -> Session {
+        let name = format!("{role}-user");
+        self.add_user(&name, role).await;
+        self.login(&name).await
+    }
+}
+
+impl Session {
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
+        answer(request.send().await.expect("request sent")).await
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        self.send(self.request(reqwest::Method::GET, path)).await
+    }
+
+    /// A JSON write, with `If-Match` when a version is given.
+    pub async fn write(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        version: Option<i64>,
+        body: Option<Value>,
+    ) -> Answer {
+        let mut r = self.request(method, path);
+        if let Some(v) = version {
+            r = r.header("if-match", format!("\"{v}\""));
+        }
+        if let Some(body) = body {
+            r = r.json(&body);
+        }
+        self.send(r).await
+    }
+}
+
+impl Answer {
+    /// The version an `ETag` header names.
+    pub fn etag_version(&self) -> i64 {
+        self.headers["etag"]
+            .to_str()
+            .unwrap()
+            .trim_matches('"')
+            .parse()
+            .expect("ETag is a version")
+    }
+}
+
+/// The answer to a request a test built itself.
+pub async fn answer_of(response: reqwest::Response) -> Answer {
+    answer(response).await
+}
