@@ -636,8 +636,18 @@ function wire() {
     onPointChange: (point) => showEditPoint(point, true),
   });
 
-  $('#add-tap').addEventListener('click', () => startPicking('add'));
-  $('#add-here').addEventListener('click', addHere);
+  // While a new place is being entered, the add buttons set its point; while an existing
+  // place is being edited, they wait (its unsaved changes must not be dropped).
+  $('#add-tap').addEventListener('click', () => {
+    if (!formInUse()) startPicking('add');
+    else if (!editing?.base) startPicking('move');
+    else say('編集中の場所があります。先に保存するか「やめる」を押してから追加してください。');
+  });
+  $('#add-here').addEventListener('click', () => {
+    if (!formInUse()) addHere();
+    else if (!editing?.base) formHere();
+    else say('編集中の場所があります。先に保存するか「やめる」を押してから追加してください。');
+  });
   $('#pick-centre').addEventListener('click', () => placeMap && pointChosen(placeMap.centrePoint()));
   $('#pick-cancel').addEventListener('click', () => {
     const mode = stopPicking();
