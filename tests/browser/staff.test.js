@@ -290,7 +290,10 @@ describe('the staff page', { skip: skip ?? false }, () => {
       await page.locator('#detail-heading').waitFor();
       assert.equal(await page.locator('#detail-heading').textContent(), HOSTILE_NAME);
       assert.equal(await page.locator('.leaflet-popup .popup-name').textContent(), HOSTILE_NAME);
-      assertClean(await injected(page), 'public details and popup');
+      await page.locator('#detail-back').click();
+      await page.locator('#place-list .item-name', { hasText: 'onerror' }).first().waitFor();
+      assert.deepEqual(await page.locator('#place-list .item-name', { hasText: 'onerror' }).allTextContents(), [HOSTILE_NAME]);
+      assertClean(await injected(page), 'public details, popup and list');
     } finally {
       await context.close();
     }
