@@ -137,9 +137,9 @@ export class PlaceForm {
     const p = feature?.properties ?? {};
     for (const field of Object.keys(TEXT_FIELDS)) this.input(field).value = typeof p[field] === 'string' ? p[field] : '';
     for (const field of LIST_FIELDS) this.input(field).value = Array.isArray(p[field]) ? p[field].join('、') : '';
-    this.input('category').value = p.category ?? '';
-    this.input('area').value = p.area ?? '';
-    this.input('source').value = p.source ?? source ?? 'staff';
+    selectValue(this.input('category'), p.category);
+    selectValue(this.input('area'), p.area);
+    selectValue(this.input('source'), p.source ?? source ?? 'staff');
     this.setPoint(feature?.geometry?.coordinates ?? point);
     // The less used fields stay folded, unless this place has something in them.
     this.more.open = ['phone', 'email', 'url', 'cost', 'accessibility', 'schedule', 'name_kana']
@@ -157,6 +157,10 @@ export class PlaceForm {
   describePoint() {
     const point = this.point();
     const note = this.form.querySelector('#f-point-note');
+    if (point === 'invalid' || (Array.isArray(point) && !inJapan(point))) {
+      note.textContent = '緯度・経度を確かめてください。';
+      return;
+    }
     note.textContent = Array.isArray(point)
       ? '地図に赤い印で示しています。直すときは「地図で選ぶ」を押すか、印をドラッグしてください。'
       : 'まだ決まっていません。「地図で選ぶ」か「現在地」で決めてください。';
@@ -345,6 +349,16 @@ export class PlaceForm {
     if (patch?.geometry?.coordinates) this.setPoint(patch.geometry.coordinates);
     if (Object.keys(p).some((f) => this.input(f)?.closest('details'))) this.more.open = true;
   }
+}
+
+/**
+ * Chooses `value` in a select; a value the lists do not hold (an area added to the data after
+ * the page loaded) gets its own option, so that an edit never drops it without a word.
+ */
+function selectValue(select, value) {
+  const code = typeof value === 'string' ? value : '';
+  if (code && ![...select.options].some((o) => o.value === code)) select.append(h('option', { value: code }, code));
+  select.value = code;
 }
 
 export function inJapan([lon, lat]) {
