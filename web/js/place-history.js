@@ -103,7 +103,7 @@ export function conflictView({ base, current, versions = [], mine = null, action
     mine ? h('h3', { class: 'conflict-sub' }, 'あなたの変更（まだ保存されていません）') : null,
     mine ? (pending.length
       ? h('ul', { class: 'diff-list' }, pending.map((c) => diffItem(c, {
-        mark: theirFields.has(c.field) ? '同じ項目をほかの人も変えています。どちらを残すか確かめてください。' : null,
+        mark: theirFields.has(c.field) ? 'ほかの人も変えた項目です。' : null,
       })))
       : h('p', { class: 'hint' }, 'あなたの変更は、すでに最新の内容に入っています。')) : null,
     overlap.length ? h('p', { class: 'notice notice-warn' },
