@@ -43,7 +43,7 @@ for db in "sqlite://$work/startup.db" "${admin%/*}/$pgdb"; do
   done
   ready_s=$(elapsed "$t0" "$(now)")
   rss_mb=$(awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status")
-  build_ms=$(grep -o 'ms=[0-9]*' "$work/serve.log" | head -1 | cut -d= -f2)
+  build_ms=$(sed 's/\x1b\[[0-9;]*m//g' "$work/serve.log" | grep 'index built' | grep -o 'ms=[0-9]*' | head -1 | cut -d= -f2 || true)
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
   printf '| %s | %s | %s | %s | %s | %s |\n' "${db%%:*}" "$PLACES" "$import_s" "$ready_s" "$build_ms" "$rss_mb"
 done
