@@ -16,15 +16,16 @@ use tracing::{Event, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 use tracing_subscriber::util::SubscriberInitExt;
 
-/// The SQL comment the change-log poller puts in its statement: that one runs on a timer,
-/// whatever the requests do, and is not a read.
-const POLLER_MARK: &str = "/* change-poll */";
+/// The SQL comment on the statements that follow the change log (the SQLite poll and the
+/// catch-up after a poll or a notification): they run on a timer or a notification, whatever
+/// the requests do, and are not reads. PostgreSQL's `LISTEN` is the same follower's.
+const FOLLOWER_MARKS: [&str; 2] = ["/* change-log */", "LISTEN \"tsunagari_changes\""];
 
 #[derive(Default)]
 struct Captured {
     /// Every event and span, as `target level field=value …`.
     lines: Vec<String>,
-    /// SQL statements executed (sqlx's `sqlx::query` events), the poller's excepted.
+    /// SQL statements executed (sqlx's `sqlx::query` events), the change-log follower's excepted.
     statements: Vec<String>,
 }
 
@@ -75,7 +76,7 @@ impl<S: Subscriber> Layer<S> for Capture {
         let mut fields = Fields(format!("{} {}", meta.target(), meta.level()));
         event.record(&mut fields);
         let mut c = captured().lock().unwrap();
-        if meta.target() == "sqlx::query" && !fields.0.contains(POLLER_MARK) {
+        if meta.target() == "sqlx::query" && !FOLLOWER_MARKS.iter().any(|m| fields.0.contains(m)) {
             c.statements.push(fields.0.clone());
         }
         c.lines.push(fields.0);

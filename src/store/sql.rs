@@ -84,11 +84,12 @@ const PLACE_VERSION: &str = "SELECT version FROM places WHERE id = $1";
 
 const ANY_PLACE: &str = "SELECT count(*) FROM (SELECT 1 FROM places LIMIT 1) AS any_place";
 
-/// The poll that SQLite servers run a few times a second; the comment names it in traces.
+/// The poll that SQLite servers run a few times a second. The `change-log` comment marks the
+/// statements that follow the change log on a timer or a notification (not requests) in traces.
 pub const LAST_CHANGE: &str =
-    "SELECT /* change-poll */ coalesce(max(change_no), 0) FROM place_history";
+    "SELECT /* change-log */ coalesce(max(change_no), 0) FROM place_history";
 
-const CHANGES_SINCE: &str = "SELECT change_no, snapshot FROM place_history \
+const CHANGES_SINCE: &str = "SELECT /* change-log */ change_no, snapshot FROM place_history \
      WHERE change_no > $1 ORDER BY change_no LIMIT $2";
 
 const PLACE_HISTORY: &str = "SELECT version, change, changed_at, changed_by, snapshot \
