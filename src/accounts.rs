@@ -206,8 +206,10 @@ impl Accounts {
             self.store.delete_session(&hash).await?;
             return Ok(None);
         }
-        // Record use at most once a minute: staff requests should not each write.
-        if idle >= 60 || self.config.idle < Duration::from_secs(120) {
+        // Record use at most once a minute (staff requests should not each write), and often
+        // enough that the idle limit is judged to within half of itself.
+        let record_every = (self.config.idle / 2).min(Duration::from_secs(60));
+        if idle >= record_every.as_secs() as i64 {
             self.store.touch_session(&hash, now).await?;
         }
         Ok(Some(User {

@@ -111,12 +111,7 @@ impl Places {
         fields: PlaceFields,
         actor: &str,
     ) -> Result<Place, StoreError> {
-        let change = if fields.status == Status::Archived {
-            Change::Archive
-        } else {
-            Change::Update
-        };
-        self.change(id, expected_version, actor, change, |_| fields)
+        self.change(id, expected_version, actor, Change::Update, |_| fields)
             .await
     }
 
@@ -184,6 +179,15 @@ impl Places {
             .into());
         }
         let fields = edit(&current).map_err(EditError::Invalid)?;
+        // An edit that archives is recorded as an archive, whichever route made it.
+        let change = if change == Change::Update
+            && fields.status == Status::Archived
+            && current.fields.status != Status::Archived
+        {
+            Change::Archive
+        } else {
+            change
+        };
         let place = Place {
             version: current.version + 1,
             fields,

@@ -269,14 +269,9 @@ pub async fn update(
         return Err(ApiError::invalid_body("a merge patch is a JSON object"));
     }
     let reference = state.places.read().reference().clone();
-    let change = if patch["properties"]["status"] == "archived" {
-        Change::Archive
-    } else {
-        Change::Update
-    };
     state
         .places
-        .edit(id, version, &user.username, change, |current| {
+        .edit(id, version, &user.username, Change::Update, |current| {
             let mut feature = feature_value(current);
             json_patch::merge(&mut feature, &patch);
             fields_from(&feature, Some(id), current.fields.sample, &reference)
