@@ -690,6 +690,14 @@ async fn the_role_matrix_holds_for_every_route() {
             403,
             200,
         ),
+        (
+            Method::POST,
+            "/api/schedules/interpret".into(),
+            Some(json!({"text": "毎週火曜 10時〜12時"})),
+            401,
+            403,
+            200,
+        ),
         (Method::DELETE, item(&draft), None, 401, 403, 200),
     ];
     for (method, path, body, outside, link, inside) in &routes {

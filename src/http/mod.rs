@@ -15,6 +15,7 @@ mod place_edits;
 mod places;
 pub mod query;
 mod reference;
+mod schedules;
 mod streamed;
 mod write_timeout;
 
@@ -69,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/areas", public_read(reference::areas))
         .route("/api/openapi.json", public_read(openapi::document))
         .route("/api/map-config", public_read(pages::map_config))
+        .route("/api/schedules/interpret", post(schedules::interpret))
         .route("/api/login", post(auth::login))
         .route("/api/logout", post(auth::logout))
         .route("/api/me", get(auth::me))

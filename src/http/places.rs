@@ -7,12 +7,14 @@ use super::query::{FeatureFormat, ITEM_PARAMS, ItemsParams, ParamKind};
 use super::streamed::{StreamedBody, total_len};
 use crate::app::AppState;
 use crate::domain::Status;
+use crate::domain::schedule::{self, Lang};
 use crate::index::{Entry, Page, PlaceIndex};
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
 use bytes::Bytes;
+use chrono::NaiveDateTime;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use utoipa::IntoParams;
@@ -43,7 +45,7 @@ impl IntoParams for ItemsParamsDoc {
     }
 }
 
-/// `f` of a single feature, for the OpenAPI document (see [`FeatureFormat`]).
+/// `f` and `lang` of a single feature, for the OpenAPI document (see [`FeatureFormat`]).
 pub struct FeatureFormatDoc;
 
 impl IntoParams for FeatureFormatDoc {
@@ -56,6 +58,18 @@ impl IntoParams for FeatureFormatDoc {
                 .required(utoipa::openapi::Required::False)
                 .schema(Some(super::openapi::param_schema(ParamKind::Enum(&[
                     "json", "geojson",
+                ]))))
+                .build(),
+            ParameterBuilder::new()
+                .name("lang")
+                .parameter_in(ParameterIn::Query)
+                .description(Some(
+                    "Language of rendered texts (`schedule_text`): ja or en. Without it, the \
+                     Accept-Language header decides; Japanese by default.",
+                ))
+                .required(utoipa::openapi::Required::False)
+                .schema(Some(super::openapi::param_schema(ParamKind::Enum(&[
+                    "ja", "en",
                 ]))))
                 .build(),
         ]
@@ -80,6 +94,7 @@ pub async fn items(
     State(state): State<AppState>,
     viewer: Viewer,
     base: BaseUrl,
+    headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let (pieces, private) = {
@@ -93,8 +108,9 @@ pub async fn items(
         }
         let page = index.query(&params.query);
         let links = page_links(&base, &params, &page);
+        let rendering = Rendering::for_request(params.lang, &headers);
         (
-            collection_pieces(&index, &page, &links),
+            collection_pieces(&index, &page, &links, rendering),
             params.wants_private,
         )
     };
@@ -173,8 +189,68 @@ fn page_links(base: &BaseUrl, params: &ItemsParams, page: &Page) -> Vec<Link> {
     links
 }
 
-/// The FeatureCollection as pieces: a small JSON head, then each feature's prepared bytes.
-pub(super) fn collection_pieces(index: &PlaceIndex, page: &Page, links: &[Link]) -> Vec<Bytes> {
+/// How features are rendered for one request: the language of `schedule_text`, and the
+/// moment (Japan time) from which `next_open` is counted.
+#[derive(Debug, Clone, Copy)]
+pub struct Rendering {
+    pub lang: Lang,
+    pub now: NaiveDateTime,
+}
+
+impl Rendering {
+    /// `lang` if given, else the Accept-Language header's preference between Japanese and
+    /// English, else Japanese.
+    pub fn for_request(lang: Option<Lang>, headers: &HeaderMap) -> Self {
+        let lang = lang.unwrap_or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(preferred_lang)
+                .unwrap_or_default()
+        });
+        Self {
+            lang,
+            now: schedule::jst_now(),
+        }
+    }
+
+    /// Japanese, now: for the staff's own answers.
+    pub fn japanese_now() -> Self {
+        Self::for_request(Some(Lang::Ja), &HeaderMap::new())
+    }
+}
+
+/// The language of the highest-weighted `ja…` or `en…` range in an Accept-Language value;
+/// the earlier one on a tie.
+fn preferred_lang(accept: &str) -> Option<Lang> {
+    let mut best: Option<(f32, Lang)> = None;
+    for range in accept.split(',') {
+        let mut parts = range.split(';');
+        let tag = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = parts
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .and_then(|q| q.trim().parse::<f32>().ok())
+            .filter(|q| q.is_finite())
+            .unwrap_or(1.0);
+        let primary = tag.split('-').next().unwrap_or("");
+        let Some(lang) = Lang::parse(primary) else {
+            continue;
+        };
+        if q > 0.0 && best.is_none_or(|(b, _)| q > b) {
+            best = Some((q, lang));
+        }
+    }
+    best.map(|(_, lang)| lang)
+}
+
+/// The FeatureCollection as pieces: a small JSON head, then each feature's prepared bytes
+/// with what this request adds spliced in.
+pub(super) fn collection_pieces(
+    index: &PlaceIndex,
+    page: &Page,
+    links: &[Link],
+    rendering: Rendering,
+) -> Vec<Bytes> {
     let now = OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .expect("0 ns is valid");
@@ -186,7 +262,7 @@ pub(super) fn collection_pieces(index: &PlaceIndex, page: &Page, links: &[Link])
         "links": links,
     })
     .to_string();
-    let mut pieces = Vec::with_capacity(page.hits.len() * 2 + 2);
+    let mut pieces = Vec::with_capacity(page.hits.len() * 5 + 2);
     // The head without its closing brace, then the features.
     let mut head = head.into_bytes();
     head.pop();
@@ -196,10 +272,9 @@ pub(super) fn collection_pieces(index: &PlaceIndex, page: &Page, links: &[Link])
         if i > 0 {
             pieces.push(Bytes::from_static(b","));
         }
-        index
-            .entry(hit.slot)
-            .feature
-            .pieces(hit.distance_m, &mut pieces);
+        let entry = index.entry(hit.slot);
+        let splices = index.schedule_pieces(entry, rendering.lang, rendering.now);
+        entry.feature.pieces(hit.distance_m, &splices, &mut pieces);
     }
     pieces.push(Bytes::from_static(b"]}"));
     pieces
@@ -217,7 +292,8 @@ pub(super) fn collection_pieces(index: &PlaceIndex, page: &Page, links: &[Link])
          content_type = "application/problem+json", body = Problem),
     ))]
 pub async fn item(
-    _: FeatureFormat,
+    format: FeatureFormat,
+    headers: HeaderMap,
     State(state): State<AppState>,
     viewer: Viewer,
     base: BaseUrl,
@@ -232,12 +308,18 @@ pub async fn item(
         .get(&uuid)
         .filter(|e| e.status == Status::Published || viewer.edits_places())
         .ok_or_else(not_found)?;
-    Ok(feature_response(entry, &base))
+    let rendering = Rendering::for_request(format.lang, &headers);
+    Ok(feature_response(&index, entry, &base, rendering))
 }
 
 /// One place as a GeoJSON Feature with its links, and its version as the `ETag` that writes
 /// send back in `If-Match`.
-pub(super) fn feature_response(entry: &Entry, base: &BaseUrl) -> Response {
+pub(super) fn feature_response(
+    index: &PlaceIndex,
+    entry: &Entry,
+    base: &BaseUrl,
+    rendering: Rendering,
+) -> Response {
     let links = vec![
         Link::new(
             base.url(&format!("/api/collections/places/items/{}", entry.id)),
@@ -257,7 +339,8 @@ pub(super) fn feature_response(entry: &Entry, base: &BaseUrl) -> Response {
         "links".into(),
         serde_json::to_value(links).expect("links serialise"),
     );
-    let mut response = geo_json(Body::from(entry.feature.with_members(&members)));
+    let splices = index.schedule_pieces(entry, rendering.lang, rendering.now);
+    let mut response = geo_json(Body::from(entry.feature.with_members(&splices, &members)));
     response
         .headers_mut()
         .insert(header::ETAG, etag(entry.version));

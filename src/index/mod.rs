@@ -6,14 +6,20 @@
 //! updated by the write path (`crate::places`) right after each commit.
 
 mod feature;
+mod schedules;
 mod spatial;
 
 pub use feature::{PreparedFeature, PublicProperties};
+pub use schedules::ScheduleId;
 
 use crate::domain::location::chord_squared;
+use crate::domain::schedule::{Lang, OpenWindow};
 use crate::domain::{BBox, LonLat, Place, Radius, Reference, Status, TimeRange, datetime, text};
 use crate::store::PlaceChange;
+use bytes::Bytes;
+use chrono::NaiveDateTime;
 use rstar::{AABB, RTree};
+use schedules::ScheduleTable;
 use spatial::SpherePoint;
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -36,6 +42,8 @@ pub struct Entry {
     pub verified_at: Option<time::Date>,
     category: u16,
     area: Option<u16>,
+    /// The place's schedule in the index's table of distinct schedules.
+    schedule: Option<ScheduleId>,
     search_key: Box<str>,
 }
 
@@ -51,6 +59,8 @@ pub struct Filter {
     pub statuses: Vec<Status>,
     /// Only places whose `updated_at` is in this range.
     pub updated: Option<TimeRange>,
+    /// Only places whose schedule is open then. A place without a schedule never is.
+    pub open: Option<OpenWindow>,
 }
 
 impl Filter {
@@ -62,6 +72,7 @@ impl Filter {
             terms: vec![],
             statuses: vec![Status::Published],
             updated: None,
+            open: None,
         }
     }
 
@@ -70,6 +81,7 @@ impl Filter {
             && self.areas.is_empty()
             && self.terms.is_empty()
             && self.updated.is_none()
+            && self.open.is_none()
     }
 }
 
@@ -109,6 +121,7 @@ pub struct PlaceIndex {
     by_id: HashMap<Uuid, u32>,
     tree: RTree<SpherePoint>,
     status_counts: [usize; 3],
+    schedules: ScheduleTable,
     /// The number of the latest change of the store's change log that this index reflects.
     last_change: i64,
 }
@@ -173,7 +186,12 @@ impl PlaceIndex {
         slot
     }
 
-    fn make_entry(&self, place: Place) -> Entry {
+    fn make_entry(&mut self, place: Place) -> Entry {
+        let schedule = place
+            .fields
+            .schedule
+            .as_deref()
+            .map(|s| self.schedules.intern(s));
         let r = &self.reference;
         let f = &place.fields;
         let category = r.category_index(&f.category).expect("validated category");
@@ -207,6 +225,7 @@ impl PlaceIndex {
             updated_at: datetime::nanos(place.updated_at),
             category,
             area,
+            schedule,
             search_key,
         }
     }
@@ -247,8 +266,11 @@ impl PlaceIndex {
         self.entries.iter()
     }
 
-    pub fn matches(&self, entry: &Entry, filter: &Filter) -> bool {
-        filter.statuses.contains(&entry.status)
+    /// Whether an entry passes a filter. `open` is [`ScheduleTable::open_in`] for the
+    /// filter's window, computed once per query.
+    fn matches(&self, entry: &Entry, filter: &Filter, open: Option<&[bool]>) -> bool {
+        open.is_none_or(|open| entry.schedule.is_some_and(|s| open[s as usize]))
+            && filter.statuses.contains(&entry.status)
             && (filter.categories.is_empty() || filter.categories.contains(&entry.category))
             && (filter.areas.is_empty() || entry.area.is_some_and(|a| filter.areas.contains(&a)))
             && filter
@@ -264,9 +286,11 @@ impl PlaceIndex {
     /// their distance; otherwise they are in registration order, which never changes, so
     /// paging through a result visits each place exactly once.
     pub fn query(&self, q: &PlaceQuery) -> Page {
+        let open = q.filter.open.map(|w| self.schedules.open_in(&w));
         let keep = |slot: u32| {
             let e = self.entry(slot);
-            self.matches(e, &q.filter) && q.bbox.is_none_or(|b| b.contains(e.location))
+            self.matches(e, &q.filter, open.as_deref())
+                && q.bbox.is_none_or(|b| b.contains(e.location))
         };
         match q.near {
             Some(near) => self.query_near(near, q, keep),
@@ -396,6 +420,20 @@ impl PlaceIndex {
         Page { matched, hits }
     }
 
+    /// What an entry's feature carries about its schedule, in `lang`, as of `now` (Japan
+    /// time): `schedule_text`, `next_open` and `open_until`, ready to splice.
+    pub fn schedule_pieces(&self, entry: &Entry, lang: Lang, now: NaiveDateTime) -> [Bytes; 2] {
+        match entry.schedule {
+            Some(id) => [self.schedules.text(id, lang), self.schedules.next(id, now)],
+            None => [Bytes::from_static(schedules::NO_SCHEDULE), Bytes::new()],
+        }
+    }
+
+    /// How many distinct schedules the index holds.
+    pub fn distinct_schedules(&self) -> usize {
+        self.schedules.len()
+    }
+
     /// Published places not verified since `before` (or never), oldest first, the never
     /// verified ones first of all: the 要確認 list.
     pub fn unverified_since(&self, before: time::Date) -> Vec<u32> {
@@ -460,6 +498,7 @@ impl IndexBuilder {
             by_id: HashMap::new(),
             tree: RTree::new(),
             status_counts: [0; 3],
+            schedules: ScheduleTable::default(),
             last_change: 0,
         };
         Self {
