@@ -289,7 +289,7 @@ impl PlaceIndex {
         let open = q.filter.open.map(|w| self.schedules.open_in(&w));
         let keep = |slot: u32| {
             let e = self.entry(slot);
-            self.matches(e, &q.filter, open.as_deref())
+            self.matches(e, &q.filter, open.as_deref().map(Vec::as_slice))
                 && q.bbox.is_none_or(|b| b.contains(e.location))
         };
         match q.near {
