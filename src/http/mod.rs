@@ -8,6 +8,7 @@ mod headers;
 pub mod json;
 mod limits;
 pub mod links;
+mod linkworker;
 mod ogc;
 mod openapi;
 mod pages;
@@ -17,6 +18,7 @@ pub mod query;
 mod reference;
 mod schedules;
 mod streamed;
+mod towns;
 mod write_timeout;
 
 use crate::app::AppState;
@@ -68,6 +70,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/categories", public_read(reference::categories))
         .route("/api/areas", public_read(reference::areas))
+        .route("/api/towns", public_read(towns::towns))
+        .route("/api/linkworker/search", post(linkworker::search))
         .route("/api/openapi.json", public_read(openapi::document))
         .route("/api/map-config", public_read(pages::map_config))
         .route("/api/schedules/interpret", post(schedules::interpret))
@@ -82,6 +86,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(reference::healthz))
         .route("/", get(pages::index))
         .route("/staff", get(pages::staff))
+        .route("/linkworker", get(pages::linkworker))
+        .route("/list", get(pages::shared_list))
         .route("/js/{*path}", get(pages::web_asset))
         .route("/css/{*path}", get(pages::web_asset))
         .route("/img/{*path}", get(pages::web_asset))

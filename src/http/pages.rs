@@ -43,6 +43,22 @@ pub async fn staff(headers: HeaderMap) -> Response {
     serve(WebFiles::get("staff.html"), "staff.html", &headers)
 }
 
+/// The link worker page. Like `/staff`, the page holds no data; the search it makes checks
+/// the session.
+pub async fn linkworker(headers: HeaderMap) -> Response {
+    serve(
+        WebFiles::get("linkworker.html"),
+        "linkworker.html",
+        &headers,
+    )
+}
+
+/// A public, read-only list of places a link worker shared (`/list?ids=a,b,c`): ids only,
+/// never where the client lives.
+pub async fn shared_list(headers: HeaderMap) -> Response {
+    serve(WebFiles::get("list.html"), "list.html", &headers)
+}
+
 /// A file under `web/js/`, `web/css/` or `web/img/`, at the same path.
 pub async fn web_asset(uri: Uri, headers: HeaderMap) -> Response {
     let path = uri.path().trim_start_matches('/');

@@ -281,6 +281,7 @@ impl ItemsParams {
                     statuses,
                     updated,
                     open,
+                    audience: None,
                 },
                 offset,
                 limit,

@@ -45,6 +45,8 @@ pub struct Entry {
     /// The place's schedule in the index's table of distinct schedules.
     schedule: Option<ScheduleId>,
     search_key: Box<str>,
+    /// Who the place is for (高齢者, 子育て, どなたでも …), as staff wrote it.
+    audience: Box<[Box<str>]>,
 }
 
 /// Which places a query wants, besides where they are.
@@ -61,7 +63,13 @@ pub struct Filter {
     pub updated: Option<TimeRange>,
     /// Only places whose schedule is open then. A place without a schedule never is.
     pub open: Option<OpenWindow>,
+    /// Only places for this audience, or for everyone ([`FOR_EVERYONE`]): a link worker
+    /// looking for an older client wants the places open to all as well.
+    pub audience: Option<Box<str>>,
 }
+
+/// The audience value that means a place welcomes anyone.
+pub const FOR_EVERYONE: &str = "どなたでも";
 
 impl Filter {
     /// What a resident may see: published places, nothing else narrowed.
@@ -73,6 +81,7 @@ impl Filter {
             statuses: vec![Status::Published],
             updated: None,
             open: None,
+            audience: None,
         }
     }
 
@@ -82,6 +91,7 @@ impl Filter {
             && self.terms.is_empty()
             && self.updated.is_none()
             && self.open.is_none()
+            && self.audience.is_none()
     }
 }
 
@@ -227,6 +237,7 @@ impl PlaceIndex {
             area,
             schedule,
             search_key,
+            audience: f.audience.iter().map(|a| a.as_str().into()).collect(),
         }
     }
 
@@ -278,6 +289,12 @@ impl PlaceIndex {
                 .iter()
                 .all(|t| entry.search_key.contains(t.as_str()))
             && filter.updated.is_none_or(|r| r.contains(entry.updated_at))
+            && filter.audience.as_deref().is_none_or(|wanted| {
+                entry
+                    .audience
+                    .iter()
+                    .any(|a| &**a == wanted || &**a == FOR_EVERYONE)
+            })
     }
 
     /// Answers a query: the page `offset..offset + limit` and the number matched in all.
