@@ -93,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .route("/img/{*path}", get(pages::web_asset))
         .route("/vendor/leaflet/{*path}", get(pages::leaflet))
         .route("/vendor/markercluster/{*path}", get(pages::markercluster))
+        .route("/vendor/qrcode-generator/{*path}", get(pages::qrcode))
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .fallback(|| async { ApiError::not_found("no such resource") })
         .route_layer(axum::middleware::from_fn(access_log::log))

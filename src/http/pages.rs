@@ -33,6 +33,13 @@ struct LeafletFiles;
 #[exclude = "*.map"]
 struct MarkerClusterFiles;
 
+/// qrcode-generator's ES module, for the QR codes on the link worker's handout.
+#[derive(RustEmbed)]
+#[folder = "web/node_modules/qrcode-generator/dist/"]
+#[allow_missing = true]
+#[include = "qrcode.mjs"]
+struct QrCodeFiles;
+
 pub async fn index(headers: HeaderMap) -> Response {
     serve(WebFiles::get("index.html"), "index.html", &headers)
 }
@@ -67,6 +74,10 @@ pub async fn web_asset(uri: Uri, headers: HeaderMap) -> Response {
 
 pub async fn leaflet(Path(path): Path<String>, headers: HeaderMap) -> Response {
     serve(lookup::<LeafletFiles>(&path), &path, &headers)
+}
+
+pub async fn qrcode(Path(path): Path<String>, headers: HeaderMap) -> Response {
+    serve(lookup::<QrCodeFiles>(&path), &path, &headers)
 }
 
 pub async fn markercluster(Path(path): Path<String>, headers: HeaderMap) -> Response {

@@ -13,7 +13,9 @@ import { chromium } from 'playwright-core';
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ARTIFACTS = join(REPO, 'test-artifacts');
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const BIN = process.env.TSUNAGARI_BIN || join(REPO, 'target', 'debug', 'tsunagari');
+// The debug binary of `cargo build`, in CARGO_TARGET_DIR when one is set (as cargo does).
+const BIN = process.env.TSUNAGARI_BIN
+  || join(resolve(REPO, process.env.CARGO_TARGET_DIR || 'target'), 'debug', 'tsunagari');
 
 /**
  * True in continuous integration: `CI` set and non-empty — the same rule as the Rust tests

@@ -1,0 +1,305 @@
+// The link worker page (/linkworker) against the real server: a link worker logs in, types
+// the client's town, picks three places, reorders them, writes a note, and prints the
+// handout (a screenshot and a PDF go to test-artifacts/) — and the client's point and the
+// typed address are nowhere the browser keeps them: not in storage, not in the URL, not in
+// a request's URL, not in the handout, not in the share link. The share link opens a public
+// list without a login. Hostile place names stay text in the list, shortlist and handout.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ARTIFACTS, missingPrerequisite, startServer, launchBrowser, openPage, openPhone, placeFeature, screenshot,
+} from './helpers.js';
+
+const skip = missingPrerequisite();
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+const LINK = { name: 'link1', role: 'linkworker', password: 'shohousen-2026!' };
+const STAFF = { name: 'sato', role: 'staff', password: 'kayoi-no-ba-2026!' };
+/** 蔵持町原出's point in data/nabari-towns.csv: what the page must use and never keep. */
+const TOWN = '蔵持町原出';
+const TOWN_POINT = ['136.110089', '34.634653'];
+/** The same digits as any serialisation might shorten them. */
+const SECRETS = [TOWN, '136.1100', '34.6346', '136.11009', '34.63465'];
+
+const HOSTILE = '<img src=x onerror=window.__xss=1>"><svg onload=window.__xss=1><script>window.__xss=1</script>';
+const HOSTILE_PLACES = [
+  placeFeature(136.1105, 34.6349, {
+    name: HOSTILE, name_kana: 'きけん', address: '<a href="javascript:window.__xss=1">名張市</a>',
+    description: '<iframe src="javascript:window.__xss=1"></iframe><b>太字</b>', cost: '<b>無料</b>',
+    phone: '0595-00-0999', audience: ['<i>どなたでも</i>'], accessibility: '<u>段差なし</u>',
+  }),
+];
+
+async function axe(page, label) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    resultTypes: ['violations'],
+  }));
+  const violations = result.violations.map((v) => ({
+    id: v.id,
+    help: v.help,
+    nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(1, 2).join('')}`),
+  }));
+  assert.deepEqual(violations, [], `axe found WCAG A/AA violations (${label}):\n${JSON.stringify(violations, null, 2)}`);
+}
+
+async function login(page, url, user) {
+  await page.goto(`${url}/linkworker`);
+  await page.locator('#login-panel').waitFor({ state: 'visible' });
+  await page.locator('#login-username').fill(user.name);
+  await page.locator('#login-password').fill(user.password);
+  await page.locator('#login-submit').click();
+  await page.locator('#client-panel').waitFor({ state: 'visible' });
+}
+
+/** Types the client's town and waits for the results. Answers how many are listed. */
+async function setTown(page, text) {
+  await page.locator('#town-q').fill(text);
+  await page.locator('#town-q').press('Enter');
+  await page.locator('#result-list .result-item').first().waitFor();
+  return page.locator('#result-list .result-item').count();
+}
+
+/** Everything the browser keeps or shows that must not hold the client's point. */
+async function keptByTheBrowser(page) {
+  return page.evaluate(() => {
+    const dump = (storage) => Object.keys(storage).map((k) => `${k}=${storage.getItem(k)}`).join('\n');
+    return {
+      url: location.href,
+      history: String(history.length) + JSON.stringify(history.state),
+      localStorage: dump(localStorage),
+      sessionStorage: dump(sessionStorage),
+      cookie: document.cookie,
+    };
+  });
+}
+
+function assertHoldsNoSecret(label, text) {
+  for (const secret of SECRETS) assert.ok(!text.includes(secret), `${label} holds ${secret}: ${text.slice(0, 300)}`);
+}
+
+describe('the link worker page', { skip: skip ?? false }, () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer({ users: [LINK, STAFF], places: HOSTILE_PLACES });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('finds places near a typed town, builds a handout, prints it, and keeps nothing of the client', async () => {
+    const { context, page } = await openPage(browser);
+    const requests = [];
+    page.on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData() ?? '' }));
+    await login(page, server.url, LINK);
+
+    const listed = await setTown(page, TOWN);
+    assert.ok(listed >= 4, `places near ${TOWN}: ${listed}`);
+    const status = await page.locator('#client-status').textContent();
+    assert.match(status, /蔵持町原出/);
+    assert.match(status, /代表点/);
+    assert.match(status, /町単位の目安です。実際の住所から [\d.]+ k?m 以上離れていることもあります/);
+    // Nearest first, with walking distance and time, said to be straight-line.
+    const walks = await page.locator('.result-walk').allTextContents();
+    assert.match(walks[0], /歩いて約 \d+ 分（直線距離）/);
+    const metres = walks.map((w) => {
+      const m = /^([\d.]+) (k?m)/.exec(w);
+      return Number(m[1]) * (m[2] === 'km' ? 1000 : 1);
+    });
+    assert.deepEqual([...metres].sort((a, b) => a - b), metres, 'nearest first');
+    // The search went as a POST body; no request's URL holds the point.
+    const searches = requests.filter((r) => r.url.includes('/api/linkworker/search'));
+    assert.equal(searches.length >= 1, true);
+    assert.ok(searches.every((r) => r.method === 'POST' && r.body.includes('"near"')));
+    for (const r of requests) assertHoldsNoSecret(`request ${r.url}`, decodeURIComponent(r.url));
+
+    // Pick three, move the third up, write a note for the first.
+    const names = await page.locator('#result-list .item-name').allTextContents();
+    const picks = names.map((n, i) => [n, i]).filter(([n]) => n !== HOSTILE).slice(0, 3);
+    for (const [, i] of picks) await page.locator('#result-list .pick-toggle').nth(i).click();
+    await page.locator('#shortlist .shortlist-item').nth(2).waitFor();
+    assert.equal(await page.locator('#result-list .pick-toggle.button-picked').count(), 3);
+    await page.locator('#shortlist .shortlist-item').nth(2).locator('.move-up').click();
+    const order = [picks[0][0], picks[2][0], picks[1][0]];
+    assert.deepEqual(await page.locator('#shortlist .shortlist-name').allTextContents(), order);
+    assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('move-up')), true,
+      'focus stays on the moved place');
+    const note = '火曜の午前がおすすめです。受付で紹介と伝えてください。';
+    await page.locator('#shortlist .shortlist-note').first().fill(note);
+    // The map numbers the picked places.
+    assert.deepEqual(
+      (await page.locator('#map .number-marker-picked .number-marker-label').allTextContents()).sort(),
+      ['1', '2', '3'],
+    );
+    await screenshot(page, 'linkworker-shortlist');
+
+    await page.locator('#open-handout').click();
+    await page.locator('#handout .handout-place').nth(2).waitFor();
+    assert.deepEqual(await page.locator('#handout .handout-name').evaluateAll(
+      (els) => els.map((el) => el.lastChild.textContent)), order);
+    assert.equal(await page.locator('#handout .handout-note').count(), 1);
+    assert.match(await page.locator('#handout .handout-note').textContent(), /火曜の午前/);
+    assert.equal(await page.locator('#handout svg.qr-code').count(), 3);
+    assert.match(await page.locator('#handout .handout-date').textContent(), /^\d{4}年\d{1,2}月\d{1,2}日 作成$/);
+    // Each card says when it meets, or at least where and what it is.
+    const details = await page.locator('#handout .handout-details').allTextContents();
+    assert.ok(details.every((d) => d.includes('場所')), details.join('\n'));
+    assert.equal(await page.locator('#handout .handout-map .number-marker').count(), 3);
+
+    // Nothing of the client in the handout: no point, no circle, no pin, no typed address
+    // (a place's own address may name the town: those lines are set aside).
+    const printed = await page.locator('#handout').evaluate((el) => {
+      const copy = el.cloneNode(true);
+      for (const row of copy.querySelectorAll('.handout-row')) {
+        if (row.querySelector('dt')?.textContent === '場所') row.remove();
+      }
+      return copy.outerHTML;
+    });
+    assertHoldsNoSecret('the handout', printed);
+    assert.equal(await page.locator('#handout .client-pin, #handout .leaflet-interactive').count(), 0,
+      'no client pin or radius circle on the handout map');
+
+    // Printed: A4 portrait, the screenshot and a PDF kept as artifacts.
+    await page.emulateMedia({ media: 'print' });
+    await page.setViewportSize({ width: 794, height: 1123 }); // A4 at 96 dpi
+    await page.waitForTimeout(300);
+    await screenshot(page, 'linkworker-handout-a4', { fullPage: true });
+    assert.equal(await page.locator('.handout-toolbar').isVisible(), false, 'buttons are not printed');
+    assert.equal(await page.locator('.site-header').isVisible(), false);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const pdf = await page.pdf({ path: join(ARTIFACTS, 'linkworker-handout.pdf'), format: 'A4', printBackground: true });
+    assert.ok(pdf.length > 10_000, `a PDF of ${pdf.length} bytes`);
+    await page.emulateMedia({ media: 'screen' });
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // The PDF button opens the browser's print with a hint where to save.
+    await page.evaluate(() => {
+      window.__printed = 0;
+      window.print = () => { window.__printed += 1; };
+    });
+    await page.locator('#handout-pdf').click();
+    await page.waitForFunction(() => window.__printed === 1);
+    assert.match(await page.locator('#handout-hint').textContent(), /PDFに保存/);
+
+    // The share link: place ids only.
+    await page.locator('#handout-share').click();
+    const shared = await page.locator('#share-url').inputValue();
+    assert.match(shared, /^http:\/\/127\.0\.0\.1:\d+\/list\?ids=[0-9a-f-]+(,[0-9a-f-]+){2}$/);
+    assertHoldsNoSecret('the share link', decodeURIComponent(shared));
+    assert.ok(!shared.includes(encodeURIComponent(note)) && !decodeURIComponent(shared).includes(note));
+
+    const kept = await keptByTheBrowser(page);
+    assert.equal(new URL(kept.url).pathname + new URL(kept.url).search, '/linkworker');
+    assertHoldsNoSecret('what the browser keeps', JSON.stringify(kept));
+    assert.equal(kept.localStorage, '');
+    assert.equal(kept.sessionStorage, '');
+    await context.close();
+
+    // Anyone opens the shared list without a login: the same places, in order, no note.
+    const visitor = await openPage(browser);
+    await visitor.page.goto(shared);
+    await visitor.page.locator('#handout .handout-place').nth(2).waitFor();
+    assert.deepEqual(await visitor.page.locator('#handout .handout-name').evaluateAll(
+      (els) => els.map((el) => el.lastChild.textContent)), order);
+    assert.equal(await visitor.page.locator('#handout .handout-note').count(), 0);
+    assert.match(await visitor.page.locator('#list-status').textContent(), /3 か所/);
+    await screenshot(visitor.page, 'linkworker-shared-list');
+    await visitor.context.close();
+  });
+
+  it('on a phone, a tap sets the point even on a result, and 地図の中心 does too', async () => {
+    const { context, page } = await openPhone(browser);
+    await login(page, server.url, STAFF);
+    await setTown(page, '名張駅');
+    assert.match(await page.locator('#client-status').textContent(), /名張駅の付近（平尾の代表点/);
+    await screenshot(page, 'linkworker-phone-results');
+    // Tap right on a result's marker: the point moves there, nothing opens.
+    const marker = page.locator('#map .number-marker').first();
+    await marker.scrollIntoViewIfNeeded();
+    const box = await marker.boundingBox();
+    const before = await page.locator('#result-count').textContent();
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForFunction(() => /地図で選んだ所/.test(document.querySelector('#client-status').textContent));
+    assert.equal(await page.locator('.leaflet-popup').count(), 0);
+    await page.waitForFunction((b) => document.querySelector('#result-count').textContent !== b
+      && !/探しています/.test(document.querySelector('#result-count').textContent), before);
+    await page.locator('#use-centre').click();
+    await page.waitForFunction(() => /地図の中心/.test(document.querySelector('#client-status').textContent));
+    // A town typed with digits and spaces, or only in part, is still found.
+    await page.locator('#town-q').fill('桔梗が丘 3番町 5-12');
+    await page.locator('#town-q').press('Enter');
+    await page.waitForFunction(() => /桔梗が丘三番町/.test(document.querySelector('#client-status').textContent));
+    await page.locator('#town-q').fill('桔梗が丘');
+    await page.locator('#town-q').press('Enter');
+    await page.locator('#town-candidate-list button').first().waitFor();
+    assert.ok(await page.locator('#town-candidate-list button').count() > 1);
+    await screenshot(page, 'linkworker-phone-candidates');
+    await page.locator('#town-candidate-list button', { hasText: '桔梗が丘一番町' }).click();
+    await page.waitForFunction(() => /桔梗が丘一番町/.test(document.querySelector('#client-status').textContent));
+    const kept = await keptByTheBrowser(page);
+    assert.equal(kept.localStorage + kept.sessionStorage, '');
+    assert.equal(new URL(kept.url).search, '');
+    await context.close();
+  });
+
+  it('hostile place names stay text in the list, the shortlist and the handout', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, server.url, LINK);
+    await setTown(page, TOWN);
+    const hostile = page.locator('#result-list .result-item', { hasText: '<img src=x' });
+    await hostile.locator('.pick-toggle').click();
+    await page.locator('#shortlist .shortlist-item').first().waitFor();
+    assert.equal(await page.locator('#shortlist .shortlist-name').first().textContent(), HOSTILE);
+    await page.locator('#open-handout').click();
+    await page.locator('#handout .handout-place').first().waitFor();
+    assert.equal(await page.locator('#handout .handout-name').first().evaluate((el) => el.lastChild.textContent), HOSTILE);
+    for (const where of ['#result-list', '#shortlist', '#handout']) {
+      const injected = await page.locator(`${where} img:not(.leaflet-tile), ${where} iframe, ${where} script, ${where} b, ${where} i, ${where} u, ${where} a[href^="javascript"], ${where} svg:not(.qr-code)`).count();
+      assert.equal(injected, 0, `${where}: no element from a payload`);
+    }
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    await context.close();
+  });
+
+  it('axe finds no WCAG 2.1 AA violations in the page, the handout and the shared list', async () => {
+    // axe is injected as an inline script, which the CSP rightly refuses: this context
+    // alone bypasses it (the other tests check the CSP).
+    const { context, page } = await openPage(browser, { bypassCSP: true });
+    await login(page, server.url, LINK);
+    await axe(page, 'before a point is set');
+    await setTown(page, TOWN);
+    for (let i = 0; i < 2; i += 1) await page.locator('#result-list .pick-toggle').nth(i).click();
+    await axe(page, 'results and shortlist');
+    await page.locator('#open-handout').click();
+    await page.locator('#handout .handout-place').nth(1).waitFor();
+    await axe(page, 'the handout');
+    await page.locator('#handout-share').click();
+    const shared = await page.locator('#share-url').inputValue();
+    await page.goto(shared);
+    await page.locator('#handout .handout-place').nth(1).waitFor();
+    await axe(page, 'the shared list');
+    await context.close();
+  });
+
+  it('a resident without a login sees the login, and the search is refused', async () => {
+    const { context, page } = await openPage(browser);
+    await page.goto(`${server.url}/linkworker`);
+    await page.locator('#login-panel').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#client-panel').isVisible(), false);
+    const status = await page.evaluate(async () => (await fetch('/api/linkworker/search', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"near":[136.1,34.6]}',
+    })).status);
+    assert.equal(status, 401);
+    await context.close();
+  });
+});

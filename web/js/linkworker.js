@@ -1,0 +1,426 @@
+// The link worker page: set the client's point (a town typed, a tap, the map's centre),
+// search near it, pick places into a shortlist, and print or share the handout.
+//
+// Privacy: the typed address is matched in this page (town-lookup.js) and only a town's
+// point is used; that point goes to the server in a POST body only. Nothing about the client
+// is written to the URL, to localStorage or sessionStorage, or into the handout.
+
+import * as api from './api.js';
+import { h, replaceChildren, setCategoryColour } from './dom.js';
+import { categoryName, formatCount, formatDistance } from './i18n.js';
+import { setReference, placeSummary } from './place-view.js';
+import { Session } from './staff-session.js';
+import { TownLookup } from './town-lookup.js';
+import { LinkworkerMap, mapAvailable } from './linkworker-map.js';
+import { Shortlist } from './shortlist.js';
+import { HandoutMap, renderHandout, shareUrl } from './handout.js';
+import { WhenFilter, openAtOf } from './when.js';
+
+const $ = (selector) => document.querySelector(selector);
+const NABARI = { lat: 34.628, lon: 136.108, zoom: 13 };
+/** Walking speed for the time shown: 80 m a minute (the real-estate rule in Japan). */
+const METRES_PER_MINUTE = 80;
+const SEARCH_LIMIT = 100;
+const LINK_ROLES = Object.freeze(['linkworker', 'staff', 'admin']);
+
+let session;
+let config = null;
+let towns = null;
+let placeMap = null;
+let handoutMap = null;
+let shortlist;
+let whenFilter;
+let when = { day: '', time: '' };
+const selectedCategories = new Set();
+/** The client's point: {point: [lon, lat], label, precision} — in memory only. */
+let client = null;
+let results = [];
+let searching = null;
+
+function showAlert(message) {
+  const box = $('#app-alert');
+  box.textContent = message;
+  box.hidden = false;
+}
+
+/** The staff page's login, admitting link workers as well. */
+class LinkworkerSession extends Session {
+  accept(me) {
+    this.showAccount(me);
+    if (!LINK_ROLES.includes(me?.role)) {
+      this.showLogin('');
+      const error = $('#login-error');
+      error.textContent = 'この画面はリンクワーカー用です。このアカウントでは使えません。';
+      error.hidden = false;
+      return;
+    }
+    this.hideLogin();
+    this.handlers.onLogin?.(me);
+  }
+}
+
+export function walkingMinutes(metres) {
+  return Math.max(1, Math.ceil(metres / METRES_PER_MINUTE));
+}
+
+function distanceLine(metres) {
+  return `${formatDistance(metres)}・歩いて約 ${walkingMinutes(metres)} 分（直線距離）`;
+}
+
+// ------------------------------------------------------------------ the client's point
+
+function setClient(point, label, precision) {
+  client = { point, label, precision };
+  $('#client-status').textContent = precision;
+  $('#clear-client').hidden = false;
+  drawClient({ fit: true });
+  search();
+}
+
+function drawClient({ fit = false } = {}) {
+  if (!placeMap) return;
+  if (!client) {
+    placeMap.showClient(null);
+    return;
+  }
+  placeMap.showClient(client.point, radius(), client.label, { fit });
+}
+
+function clearClient() {
+  client = null;
+  results = [];
+  $('#client-status').textContent = '地点を消しました。';
+  $('#clear-client').hidden = true;
+  $('#town-q').value = '';
+  drawClient();
+  renderResults();
+  $('#town-q').focus();
+}
+
+function chooseTown(entry) {
+  $('#town-candidates').hidden = true;
+  const far = formatDistance(Math.max(entry.spreadM ?? 0, 300));
+  if (entry.kind === 'landmark') {
+    setClient(entry.point, `${entry.label}付近`,
+      `地点：${entry.label}の付近（${entry.town}の代表点です。${entry.label}そのものから数百 m ずれることがあります）。`);
+  } else {
+    setClient(entry.point, `${entry.label}付近`,
+      `地点：${entry.label}の代表点（町単位の目安です。実際の住所から ${far} 以上離れていることもあります）。`);
+  }
+}
+
+function lookUpTown(text) {
+  if (!towns) return;
+  const { match, candidates, more } = towns.find(text);
+  const box = $('#town-candidates');
+  if (match) {
+    chooseTown(match);
+    return;
+  }
+  if (candidates.length === 0) {
+    box.hidden = true;
+    $('#client-status').textContent = text.trim()
+      ? '名張市の町名が見つかりませんでした。町名（例：桔梗が丘三番町）で入れるか、地図をタップしてください。'
+      : '町名・住所・駅名を入れてください。';
+    return;
+  }
+  replaceChildren($('#town-candidate-list'), candidates.map((entry) => {
+    const button = h('button', { type: 'button', class: 'button town-candidate' },
+      entry.label, entry.kind === 'landmark' ? h('span', { class: 'label-note' }, `（${entry.what}）`) : null);
+    button.addEventListener('click', () => chooseTown(entry));
+    return h('li', {}, button);
+  }));
+  box.hidden = false;
+  $('#client-status').textContent = more
+    ? `候補が ${candidates.length + more} 件あります。近いものを選ぶか、もう少し詳しく入れてください。`
+    : `候補が ${candidates.length} 件あります。選んでください。`;
+  box.querySelector('button')?.focus();
+}
+
+// ------------------------------------------------------------------ search
+
+function radius() {
+  return Number($('#radius').value);
+}
+
+function searchBody() {
+  const body = { near: client.point, radius: radius(), limit: SEARCH_LIMIT };
+  if (selectedCategories.size) body.categories = [...selectedCategories];
+  const audience = $('#audience').value;
+  if (audience) body.audience = audience;
+  const openAt = openAtOf(when);
+  if (openAt) body.open_at = openAt;
+  return body;
+}
+
+async function search() {
+  if (!client) return;
+  searching?.abort();
+  const controller = new AbortController();
+  searching = controller;
+  $('#result-error').hidden = true;
+  $('#result-count').textContent = '探しています…';
+  try {
+    const answer = await api.searchNearClient(searchBody(), controller.signal);
+    if (controller.signal.aborted) return;
+    results = answer.features ?? [];
+    renderResults(answer.numberMatched ?? results.length);
+  } catch (error) {
+    if (error.name === 'AbortError') return;
+    if (error.status === 401) {
+      session.showLogin('ログインの期限が切れました。もう一度ログインしてください（地点と選んだ場所は残っています）。');
+      return;
+    }
+    $('#result-error-text').textContent = error.status === 422
+      ? `条件を読めませんでした：${error.fieldErrors.map((e) => e.reason).join('、')}`
+      : '探せませんでした。通信の状態を確かめて、もう一度お試しください。';
+    $('#result-error').hidden = false;
+    $('#result-count').textContent = '';
+  } finally {
+    if (searching === controller) searching = null;
+  }
+}
+
+function conditionsText() {
+  const parts = [`半径 ${formatDistance(radius())}`];
+  if (selectedCategories.size) {
+    parts.push([...$('#category-chips').querySelectorAll('.chip[aria-pressed="true"] .chip-label')]
+      .map((el) => el.textContent).join('・'));
+  }
+  if ($('#audience').value) parts.push(`${$('#audience').selectedOptions[0].textContent}向け`);
+  const openAt = openAtOf(when);
+  if (openAt) parts.push(`${$('#when-days input:checked + span')?.textContent ?? ''}${when.time ? `・${$('#when-times input:checked + span')?.textContent ?? ''}` : ''}に開く`);
+  return parts.join('、');
+}
+
+function renderResults(matched = 0) {
+  const list = $('#result-list');
+  if (!client) {
+    list.replaceChildren();
+    $('#result-count').textContent = '先に相談者の地点を決めてください。';
+    placeMap?.showResults([], []);
+    return;
+  }
+  const shown = results.length;
+  $('#result-count').textContent = shown === 0
+    ? `${conditionsText()}：見つかりませんでした。距離を広げるか、条件を減らしてください。`
+    : `${conditionsText()}：${formatCount(matched)} 件${matched > shown ? `（近い ${shown} 件を表示）` : ''}`;
+  replaceChildren(list, results.map((feature, i) => {
+    const p = feature.properties ?? {};
+    const toggle = h('button', { type: 'button', class: 'button pick-toggle' });
+    showPicked(toggle, p.name ?? '', shortlist.has(feature.id));
+    toggle.addEventListener('click', () => {
+      if (shortlist.has(feature.id)) shortlist.remove(feature.id);
+      else shortlist.add(feature);
+      toggle.focus();
+    });
+    return h('li', { class: 'result-item' },
+      h('div', { class: 'result-rank', 'aria-hidden': 'true' }, String(i + 1)),
+      h('div', { class: 'result-body' },
+        placeSummary(feature).map((part) => part),
+        Number.isFinite(p.distance_m) ? h('span', { class: 'item-line result-walk' }, distanceLine(p.distance_m)) : null,
+        toggle));
+  }));
+  placeMap?.showResults(results, shortlist.ids());
+}
+
+/**
+ * A result's button says whether the place is in the shortlist; its name for screen readers
+ * starts with the words shown, then names the place.
+ */
+function showPicked(button, name, picked) {
+  const label = picked ? '処方箋に入れました（外す）' : '処方箋に入れる';
+  button.textContent = label;
+  button.setAttribute('aria-label', `${label}：${name}`);
+  button.classList.toggle('button-picked', picked);
+  button.classList.toggle('button-primary', !picked);
+}
+
+function shortlistChanged() {
+  const count = shortlist.items.length;
+  $('#shortlist-count').textContent = count ? `（${count} 件）` : '';
+  $('#shortlist-empty').hidden = count > 0;
+  $('#open-handout').disabled = count === 0;
+  // The results' buttons and the map's numbers follow the shortlist.
+  $('#result-list').querySelectorAll('.result-item').forEach((item, index) => {
+    const feature = results[index];
+    showPicked(item.querySelector('.pick-toggle'), feature?.properties?.name ?? '', shortlist.has(feature?.id));
+  });
+  placeMap?.showResults(results, shortlist.ids());
+}
+
+// ------------------------------------------------------------------ the handout
+
+function openHandout() {
+  const features = shortlist.features();
+  if (features.length === 0) return;
+  const mapBox = renderHandout($('#handout'), features, { notes: shortlist.notes() });
+  for (const id of ['#client-panel', '#map-panel', '#search-panel', '#results-panel', '#shortlist-panel']) {
+    $(id).hidden = true;
+  }
+  document.body.classList.add('showing-handout');
+  $('#handout-panel').hidden = false;
+  $('#share-box').hidden = true;
+  $('#handout-hint').textContent = '';
+  handoutMap = null;
+  if (mapAvailable()) {
+    try {
+      handoutMap = new HandoutMap(mapBox, config, features);
+    } catch (error) {
+      console.warn('handout map failed', error);
+      mapBox.remove();
+    }
+  } else {
+    mapBox.remove();
+  }
+  $('#handout .handout-title').focus();
+}
+
+function closeHandout() {
+  $('#handout-panel').hidden = true;
+  document.body.classList.remove('showing-handout');
+  // The handout's DOM goes: nothing printed stays in the page.
+  $('#handout').replaceChildren();
+  handoutMap = null;
+  for (const id of ['#client-panel', '#map-panel', '#search-panel', '#results-panel', '#shortlist-panel']) {
+    $(id).hidden = false;
+  }
+  placeMap?.invalidateSize();
+  $('#open-handout').focus();
+}
+
+function printHandout(hint) {
+  $('#handout-hint').textContent = hint;
+  handoutMap?.map.invalidateSize();
+  // Let the hint and the map settle before the print dialog freezes the page.
+  setTimeout(() => window.print(), 50);
+}
+
+function showShare() {
+  const url = shareUrl(shortlist.ids());
+  $('#share-url').value = url;
+  $('#share-box').hidden = false;
+  $('#share-url').focus();
+  $('#share-url').select();
+  $('#handout-hint').textContent = 'このリンクには選んだ場所だけが入っています（ひとことと相談者の地点は入りません）。ログインなしで開けます。';
+}
+
+async function copyShare() {
+  const url = $('#share-url').value;
+  try {
+    await navigator.clipboard.writeText(url);
+    $('#handout-hint').textContent = '共有リンクをコピーしました。';
+  } catch {
+    $('#share-url').select();
+    $('#handout-hint').textContent = 'コピーできませんでした。リンクを選んだ状態にしたので、手でコピーしてください。';
+  }
+}
+
+// ------------------------------------------------------------------ start
+
+function buildCategoryChips(categories) {
+  replaceChildren($('#category-chips'), categories.map((category) => {
+    const chip = h('button', { type: 'button', class: 'chip', 'aria-pressed': 'false', 'data-code': category.code },
+      h('span', { class: 'chip-dot', 'aria-hidden': 'true' }), h('span', { class: 'chip-label' }, categoryName(category)));
+    setCategoryColour(chip, category.color);
+    chip.addEventListener('click', () => {
+      const on = chip.getAttribute('aria-pressed') !== 'true';
+      chip.setAttribute('aria-pressed', String(on));
+      if (on) selectedCategories.add(category.code);
+      else selectedCategories.delete(category.code);
+      search();
+    });
+    return chip;
+  }));
+}
+
+async function startWorkspace() {
+  let categories;
+  let areas;
+  let townList;
+  try {
+    [config, categories, areas, townList] = await Promise.all([
+      api.getMapConfig(), api.getCategories(), api.getAreas(), api.getTowns()]);
+  } catch (error) {
+    console.warn('start-up failed', error);
+    showAlert('読み込めませんでした。通信の状態を確かめて、ページを読み込み直してください。');
+    return;
+  }
+  setReference(categories, areas);
+  towns = new TownLookup(townList);
+  $('#towns-attribution').textContent = `町の位置：${towns.attribution}`;
+  buildCategoryChips(categories);
+  for (const id of ['#client-panel', '#map-panel', '#search-panel', '#results-panel', '#shortlist-panel']) {
+    $(id).hidden = false;
+  }
+  if (mapAvailable() && !placeMap) {
+    placeMap = new LinkworkerMap($('#map'), config, NABARI, {
+      onPoint: (point) => setClient(point, '地図で選んだ地点', '地点：地図で選んだ所です。'),
+    });
+  } else if (!mapAvailable()) {
+    $('#map-notice').textContent = '地図を表示できません。町名で地点を決めてください。';
+    $('#map-notice').hidden = false;
+  }
+  renderResults();
+  $('#town-q').focus();
+}
+
+function wire() {
+  $('#town-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    lookUpTown($('#town-q').value);
+  });
+  $('#use-centre').addEventListener('click', () => {
+    if (placeMap) setClient(placeMap.centrePoint(), '地図の中心', '地点：地図の中心です。');
+  });
+  $('#clear-client').addEventListener('click', clearClient);
+  $('#radius').addEventListener('change', () => {
+    drawClient({ fit: true });
+    search();
+  });
+  $('#audience').addEventListener('change', search);
+  whenFilter = new WhenFilter($('#when'), (state) => {
+    when = state;
+    whenFilter.show(when);
+    search();
+  });
+  whenFilter.show(when);
+  $('#search-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (client) search();
+    else {
+      $('#result-count').textContent = '先に相談者の地点を決めてください。';
+      $('#town-q').focus();
+    }
+  });
+  $('#result-retry').addEventListener('click', search);
+  shortlist = new Shortlist($('#shortlist'), shortlistChanged);
+  $('#open-handout').addEventListener('click', openHandout);
+  $('#handout-back').addEventListener('click', closeHandout);
+  $('#handout-print').addEventListener('click', () => printHandout('印刷の画面が開きます。用紙は A4 縦です。'));
+  $('#handout-pdf').addEventListener('click', () => printHandout(
+    '印刷の画面で、送信先（プリンター）を「PDFに保存」にして保存してください。'));
+  $('#handout-share').addEventListener('click', showShare);
+  $('#share-copy').addEventListener('click', copyShare);
+
+  session = new LinkworkerSession({
+    onLogin: () => startWorkspace(),
+    onLogout: () => location.replace(location.pathname),
+    onError: showAlert,
+  });
+}
+
+async function start() {
+  wire();
+  let me = null;
+  try {
+    me = await api.getMe();
+  } catch (error) {
+    console.warn('session request failed', error);
+  }
+  $('#starting').hidden = true;
+  if (me) session.accept(me);
+  else session.showLogin('');
+}
+
+start();
