@@ -83,6 +83,8 @@ async fn the_search_is_offered_only_as_a_post_body_and_never_kept_by_a_cache() {
     assert_eq!(a.status, 200);
     assert_eq!(a.content_type, "application/geo+json");
     assert_eq!(a.headers["cache-control"], "no-store");
+    // Not a public read: no CORS.
+    assert!(!a.headers.contains_key("access-control-allow-origin"));
     assert_eq!(a.body["type"], "FeatureCollection");
     // No query-string form: a URL would carry the client's point into logs and histories.
     let by_url = lw

@@ -8,10 +8,12 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import {
-  ARTIFACTS, missingPrerequisite, startServer, launchBrowser, openPage, openPhone, placeFeature, screenshot,
+  ARTIFACTS, CHROMIUM, missingPrerequisite, startServer, launchBrowser, openPage, openPhone, placeFeature, screenshot,
 } from './helpers.js';
 
 const skip = missingPrerequisite();
@@ -81,6 +83,19 @@ async function keptByTheBrowser(page) {
 
 function assertHoldsNoSecret(label, text) {
   for (const secret of SECRETS) assert.ok(!text.includes(secret), `${label} holds ${secret}: ${text.slice(0, 300)}`);
+}
+
+/** Every file under `dir` (a browser profile), as bytes. */
+function filesUnder(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat) continue;
+    if (stat.isDirectory()) out.push(...filesUnder(path));
+    else if (stat.isFile()) out.push([path, readFileSync(path)]);
+  }
+  return out;
 }
 
 describe('the link worker page', { skip: skip ?? false }, () => {
@@ -221,8 +236,19 @@ describe('the link worker page', { skip: skip ?? false }, () => {
     const { context, page } = await openPhone(browser);
     await login(page, server.url, STAFF);
     await setTown(page, '名張駅');
+    await page.locator('#result-list .pick-toggle').first().click();
+    // What a link worker sees on a phone, screen by screen.
+    for (const [name, selector] of [['map', '#map-panel'], ['search', '#search-panel'], ['results', '#results-panel'],
+      ['shortlist', '#shortlist-panel']]) {
+      await page.locator(selector).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await screenshot(page, `linkworker-phone-${name}`);
+    }
+    assert.equal(await page.locator('#result-list .result-item').count(), 20, 'twenty at a time');
+    await page.locator('#result-more').click();
+    assert.ok(await page.locator('#result-list .result-item').count() > 20);
+    await page.locator('#to-shortlist').click();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'shortlist-heading');
     assert.match(await page.locator('#client-status').textContent(), /名張駅の付近（平尾の代表点/);
-    await screenshot(page, 'linkworker-phone-results');
     // Tap right on a result's marker: the point moves there, nothing opens.
     const marker = page.locator('#map .number-marker').first();
     await marker.scrollIntoViewIfNeeded();
@@ -289,6 +315,62 @@ describe('the link worker page', { skip: skip ?? false }, () => {
     await page.locator('#handout .handout-place').nth(1).waitFor();
     await axe(page, 'the shared list');
     await context.close();
+  });
+
+  it('the browser profile holds neither the point nor the address after a session', async () => {
+    // A profile on disk, as a real browser keeps one: history, session restore, form data,
+    // caches and storage are all in it once the browser has closed.
+    const profile = mkdtempSync(join(tmpdir(), 'tsunagari-profile-'));
+    try {
+      const context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
+        locale: 'ja-JP',
+        timezoneId: 'Asia/Tokyo',
+      });
+      await context.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1'
+        ? route.continue() : route.abort('internetdisconnected')));
+      const page = context.pages()[0] ?? await context.newPage();
+      const bodies = [];
+      page.on('request', (r) => {
+        if (r.url().endsWith('/api/linkworker/search')) bodies.push(JSON.parse(r.postData()));
+      });
+      await login(page, server.url, LINK);
+      // A house number no public record holds; the town itself is in the public town list
+      // (and the places' addresses), which the browser may cache like any public page.
+      await setTown(page, `${TOWN}999-77`);
+      assert.equal(await page.locator('#town-q').inputValue(), TOWN, 'the house number is gone from the box');
+      // A tapped point: digits that no public data holds.
+      const box = await page.locator('#map').boundingBox();
+      await page.mouse.click(box.x + box.width / 2 + 37, box.y + box.height / 2 + 23);
+      await page.waitForFunction(() => /地図で選んだ所/.test(document.querySelector('#client-status').textContent));
+      await page.waitForFunction((n) => document.querySelectorAll('#result-list .result-item').length > 0, null);
+      const tapped = bodies.at(-1).near;
+      // Truncated, not rounded: any longer form of the number starts with these digits.
+      const digits = tapped.map((v) => /^-?\d+\.\d{5}/.exec(String(v))[0]);
+      assert.ok(!digits.some((d) => ['136.11009', '34.63465'].includes(d)), `a point away from the town: ${digits}`);
+      await page.locator('#result-list .pick-toggle').first().click();
+      await page.locator('#open-handout').click();
+      await page.locator('#handout .handout-place').first().waitFor();
+      await page.locator('#handout-share').click();
+      await page.goto(await page.locator('#share-url').inputValue());
+      await page.locator('#handout .handout-place').first().waitFor();
+      await context.close();
+      const files = filesUnder(profile);
+      assert.ok(files.length > 10, `the profile was written: ${files.length} files`);
+      // The control: the profile does record what the browser visited.
+      assert.ok(files.some(([, bytes]) => bytes.includes(Buffer.from('/list?ids='))), 'the visit to the list is recorded');
+      const hits = [];
+      for (const secret of ['999-77', ...digits]) {
+        for (const encoding of ['utf8', 'utf16le']) {
+          const needle = Buffer.from(secret, encoding);
+          for (const [path, bytes] of files) if (bytes.includes(needle)) hits.push(`${secret} (${encoding}) in ${path}`);
+        }
+      }
+      assert.deepEqual(hits, []);
+    } finally {
+      rmSync(profile, { recursive: true, force: true });
+    }
   });
 
   it('a resident without a login sees the login, and the search is refused', async () => {

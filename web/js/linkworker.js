@@ -21,6 +21,8 @@ const NABARI = { lat: 34.628, lon: 136.108, zoom: 13 };
 /** Walking speed for the time shown: 80 m a minute (the real-estate rule in Japan). */
 const METRES_PER_MINUTE = 80;
 const SEARCH_LIMIT = 100;
+/** Results shown at a time. */
+const RESULTS_PER_STEP = 20;
 const LINK_ROLES = Object.freeze(['linkworker', 'staff', 'admin']);
 
 let session;
@@ -99,6 +101,8 @@ function clearClient() {
 
 function chooseTown(entry) {
   $('#town-candidates').hidden = true;
+  // Only the town stays in the box: a house number typed after it is dropped at once.
+  $('#town-q').value = entry.label;
   const far = formatDistance(Math.max(entry.spreadM ?? 0, 300));
   if (entry.kind === 'landmark') {
     setClient(entry.point, `${entry.label}付近`,
@@ -193,10 +197,42 @@ function conditionsText() {
   return parts.join('、');
 }
 
+/** One result: its rank, the place as on the public list, the walk, and the pick button. */
+function resultItem(feature, i) {
+  const p = feature.properties ?? {};
+  const toggle = h('button', { type: 'button', class: 'button pick-toggle' });
+  showPicked(toggle, p.name ?? '', shortlist.has(feature.id));
+  toggle.addEventListener('click', () => {
+    if (shortlist.has(feature.id)) shortlist.remove(feature.id);
+    else shortlist.add(feature);
+    toggle.focus();
+  });
+  return h('li', { class: 'result-item' },
+    h('div', { class: 'result-rank', 'aria-hidden': 'true' }, String(i + 1)),
+    h('div', { class: 'result-body' },
+      placeSummary(feature),
+      Number.isFinite(p.distance_m) ? h('span', { class: 'item-line result-walk' }, distanceLine(p.distance_m)) : null,
+      toggle));
+}
+
+/** Shows `count` more results (a phone's screen holds a few; the shortlist comes after). */
+function showMoreResults(count = RESULTS_PER_STEP) {
+  const list = $('#result-list');
+  const from = list.children.length;
+  const upto = Math.min(results.length, from + count);
+  list.append(...results.slice(from, upto).map((feature, i) => resultItem(feature, from + i)));
+  const rest = results.length - upto;
+  const more = $('#result-more');
+  more.hidden = rest === 0;
+  more.textContent = `次の ${Math.min(rest, RESULTS_PER_STEP)} 件を表示（あと ${rest} 件）`;
+  return list.children[from];
+}
+
 function renderResults(matched = 0) {
   const list = $('#result-list');
+  list.replaceChildren();
+  $('#result-more').hidden = true;
   if (!client) {
-    list.replaceChildren();
     $('#result-count').textContent = '先に相談者の地点を決めてください。';
     placeMap?.showResults([], []);
     return;
@@ -204,23 +240,8 @@ function renderResults(matched = 0) {
   const shown = results.length;
   $('#result-count').textContent = shown === 0
     ? `${conditionsText()}：見つかりませんでした。距離を広げるか、条件を減らしてください。`
-    : `${conditionsText()}：${formatCount(matched)} 件${matched > shown ? `（近い ${shown} 件を表示）` : ''}`;
-  replaceChildren(list, results.map((feature, i) => {
-    const p = feature.properties ?? {};
-    const toggle = h('button', { type: 'button', class: 'button pick-toggle' });
-    showPicked(toggle, p.name ?? '', shortlist.has(feature.id));
-    toggle.addEventListener('click', () => {
-      if (shortlist.has(feature.id)) shortlist.remove(feature.id);
-      else shortlist.add(feature);
-      toggle.focus();
-    });
-    return h('li', { class: 'result-item' },
-      h('div', { class: 'result-rank', 'aria-hidden': 'true' }, String(i + 1)),
-      h('div', { class: 'result-body' },
-        placeSummary(feature).map((part) => part),
-        Number.isFinite(p.distance_m) ? h('span', { class: 'item-line result-walk' }, distanceLine(p.distance_m)) : null,
-        toggle));
-  }));
+    : `${conditionsText()}：${formatCount(matched)} 件${matched > shown ? `（近い ${shown} 件まで）` : ''}`;
+  showMoreResults();
   placeMap?.showResults(results, shortlist.ids());
 }
 
@@ -241,6 +262,8 @@ function shortlistChanged() {
   $('#shortlist-count').textContent = count ? `（${count} 件）` : '';
   $('#shortlist-empty').hidden = count > 0;
   $('#open-handout').disabled = count === 0;
+  $('#to-shortlist').hidden = count === 0;
+  $('#to-shortlist').textContent = `処方箋に入れた場所へ（${count} 件）`;
   // The results' buttons and the map's numbers follow the shortlist.
   $('#result-list').querySelectorAll('.result-item').forEach((item, index) => {
     const feature = results[index];
@@ -394,6 +417,11 @@ function wire() {
     }
   });
   $('#result-retry').addEventListener('click', search);
+  $('#result-more').addEventListener('click', () => showMoreResults()?.querySelector('.pick-toggle')?.focus());
+  $('#to-shortlist').addEventListener('click', () => {
+    $('#shortlist-heading').scrollIntoView({ block: 'start' });
+    $('#shortlist-heading').focus();
+  });
   shortlist = new Shortlist($('#shortlist'), shortlistChanged);
   $('#open-handout').addEventListener('click', openHandout);
   $('#handout-back').addEventListener('click', closeHandout);
