@@ -7,17 +7,15 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import {
-  ARTIFACTS, CHROMIUM, missingPrerequisite, startServer, launchBrowser, openPage, openPhone, placeFeature, screenshot,
+  ARTIFACTS, CHROMIUM, assertAxeClean as axe, missingPrerequisite, startServer, launchBrowser, openPage, openPhone, placeFeature, screenshot,
 } from './helpers.js';
 
 const skip = missingPrerequisite();
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const LINK = { name: 'link1', role: 'linkworker', password: 'shohousen-2026!' };
 const STAFF = { name: 'sato', role: 'staff', password: 'kayoi-no-ba-2026!' };
@@ -35,20 +33,6 @@ const HOSTILE_PLACES = [
     phone: '0595-00-0999', audience: ['<i>どなたでも</i>'], accessibility: '<u>段差なし</u>',
   }),
 ];
-
-async function axe(page, label) {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-    resultTypes: ['violations'],
-  }));
-  const violations = result.violations.map((v) => ({
-    id: v.id,
-    help: v.help,
-    nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(1, 2).join('')}`),
-  }));
-  assert.deepEqual(violations, [], `axe found WCAG A/AA violations (${label}):\n${JSON.stringify(violations, null, 2)}`);
-}
 
 async function login(page, url, user) {
   await page.goto(`${url}/linkworker`);

@@ -90,6 +90,8 @@ export function renderHandout(root, features, { notes = null, title = 'つなが
     h('ol', { class: 'handout-places' },
       features.map((f, i) => placeCard(f, i + 1, notes ? text(notes.get(f.id)) : null))),
     h('footer', { class: 'handout-footer' },
+      // On the link worker's handout, room to write who to call back (by hand, not stored).
+      notes ? h('p', { class: 'handout-contact' }, 'ご相談先：', h('span', { class: 'handout-blank' }), '担当：', h('span', { class: 'handout-blank' })) : null,
       h('p', {}, '内容や日時は変わることがあります。お出かけの前に、電話などで確かめてください。'),
       h('p', {}, `つながりマップ 名張市 — ${location.origin}/`)));
   return mapBox;
