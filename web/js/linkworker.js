@@ -358,6 +358,11 @@ function buildCategoryChips(categories) {
 }
 
 async function startWorkspace() {
+  // After a session ran out and the user logged in again: everything is still here.
+  if (towns) {
+    search();
+    return;
+  }
   let categories;
   let areas;
   let townList;
