@@ -8,29 +8,28 @@
 import * as api from './api.js';
 import { h, replaceChildren, setCategoryColour } from './dom.js';
 import { categoryName, formatCount, formatDistance } from './i18n.js';
-import { setReference, placeSummary } from './place-view.js';
+import { setReference } from './place-view.js';
 import { Session } from './staff-session.js';
 import { TownLookup } from './town-lookup.js';
 import { LinkworkerMap, mapAvailable } from './linkworker-map.js';
 import { Shortlist } from './shortlist.js';
-import { HandoutMap, renderHandout, shareUrl } from './handout.js';
+import { ResultList } from './result-list.js';
+import { HandoutView } from './handout-view.js';
 import { WhenFilter, openAtOf } from './when.js';
 
 const $ = (selector) => document.querySelector(selector);
 const NABARI = { lat: 34.628, lon: 136.108, zoom: 13 };
-/** Walking speed for the time shown: 80 m a minute (the real-estate rule in Japan). */
-const METRES_PER_MINUTE = 80;
+/** How many places one search brings (the list shows them twenty at a time). */
 const SEARCH_LIMIT = 100;
-/** Results shown at a time. */
-const RESULTS_PER_STEP = 20;
 const LINK_ROLES = Object.freeze(['linkworker', 'staff', 'admin']);
 
 let session;
 let config = null;
 let towns = null;
 let placeMap = null;
-let handoutMap = null;
 let shortlist;
+let resultList;
+let handout;
 let whenFilter;
 let when = { day: '', time: '' };
 const selectedCategories = new Set();
@@ -59,14 +58,6 @@ class LinkworkerSession extends Session {
     this.hideLogin();
     this.handlers.onLogin?.(me);
   }
-}
-
-export function walkingMinutes(metres) {
-  return Math.max(1, Math.ceil(metres / METRES_PER_MINUTE));
-}
-
-function distanceLine(metres) {
-  return `${formatDistance(metres)}・歩いて約 ${walkingMinutes(metres)} 分（直線距離）`;
 }
 
 // ------------------------------------------------------------------ the client's point
@@ -197,42 +188,9 @@ function conditionsText() {
   return parts.join('、');
 }
 
-/** One result: its rank, the place as on the public list, the walk, and the pick button. */
-function resultItem(feature, i) {
-  const p = feature.properties ?? {};
-  const toggle = h('button', { type: 'button', class: 'button pick-toggle' });
-  showPicked(toggle, p.name ?? '', shortlist.has(feature.id));
-  toggle.addEventListener('click', () => {
-    if (shortlist.has(feature.id)) shortlist.remove(feature.id);
-    else shortlist.add(feature);
-    toggle.focus();
-  });
-  return h('li', { class: 'result-item' },
-    h('div', { class: 'result-rank', 'aria-hidden': 'true' }, String(i + 1)),
-    h('div', { class: 'result-body' },
-      placeSummary(feature),
-      Number.isFinite(p.distance_m) ? h('span', { class: 'item-line result-walk' }, distanceLine(p.distance_m)) : null,
-      toggle));
-}
-
-/** Shows `count` more results (a phone's screen holds a few; the shortlist comes after). */
-function showMoreResults(count = RESULTS_PER_STEP) {
-  const list = $('#result-list');
-  const from = list.children.length;
-  const upto = Math.min(results.length, from + count);
-  list.append(...results.slice(from, upto).map((feature, i) => resultItem(feature, from + i)));
-  const rest = results.length - upto;
-  const more = $('#result-more');
-  more.hidden = rest === 0;
-  more.textContent = `次の ${Math.min(rest, RESULTS_PER_STEP)} 件を表示（あと ${rest} 件）`;
-  return list.children[from];
-}
-
 function renderResults(matched = 0) {
-  const list = $('#result-list');
-  list.replaceChildren();
-  $('#result-more').hidden = true;
   if (!client) {
+    resultList.show([]);
     $('#result-count').textContent = '先に相談者の地点を決めてください。';
     placeMap?.showResults([], []);
     return;
@@ -241,20 +199,8 @@ function renderResults(matched = 0) {
   $('#result-count').textContent = shown === 0
     ? `${conditionsText()}：見つかりませんでした。距離を広げるか、条件を減らしてください。`
     : `${conditionsText()}：${formatCount(matched)} 件${matched > shown ? `（近い ${shown} 件まで）` : ''}`;
-  showMoreResults();
+  resultList.show(results);
   placeMap?.showResults(results, shortlist.ids());
-}
-
-/**
- * A result's button says whether the place is in the shortlist; its name for screen readers
- * starts with the words shown, then names the place.
- */
-function showPicked(button, name, picked) {
-  const label = picked ? '処方箋に入れました（外す）' : '処方箋に入れる';
-  button.textContent = label;
-  button.setAttribute('aria-label', `${label}：${name}`);
-  button.classList.toggle('button-picked', picked);
-  button.classList.toggle('button-primary', !picked);
 }
 
 function shortlistChanged() {
@@ -265,78 +211,8 @@ function shortlistChanged() {
   $('#to-shortlist').hidden = count === 0;
   $('#to-shortlist').textContent = `処方箋に入れた場所へ（${count} 件）`;
   // The results' buttons and the map's numbers follow the shortlist.
-  $('#result-list').querySelectorAll('.result-item').forEach((item, index) => {
-    const feature = results[index];
-    showPicked(item.querySelector('.pick-toggle'), feature?.properties?.name ?? '', shortlist.has(feature?.id));
-  });
+  resultList.refresh();
   placeMap?.showResults(results, shortlist.ids());
-}
-
-// ------------------------------------------------------------------ the handout
-
-function openHandout() {
-  const features = shortlist.features();
-  if (features.length === 0) return;
-  const mapBox = renderHandout($('#handout'), features, { notes: shortlist.notes() });
-  for (const id of ['#client-panel', '#map-panel', '#search-panel', '#results-panel', '#shortlist-panel']) {
-    $(id).hidden = true;
-  }
-  document.body.classList.add('showing-handout');
-  $('#handout-panel').hidden = false;
-  $('#share-box').hidden = true;
-  $('#handout-hint').textContent = '';
-  handoutMap = null;
-  if (mapAvailable()) {
-    try {
-      handoutMap = new HandoutMap(mapBox, config, features);
-    } catch (error) {
-      console.warn('handout map failed', error);
-      mapBox.remove();
-    }
-  } else {
-    mapBox.remove();
-  }
-  $('#handout .handout-title').focus();
-}
-
-function closeHandout() {
-  $('#handout-panel').hidden = true;
-  document.body.classList.remove('showing-handout');
-  // The handout's DOM goes: nothing printed stays in the page.
-  $('#handout').replaceChildren();
-  handoutMap = null;
-  for (const id of ['#client-panel', '#map-panel', '#search-panel', '#results-panel', '#shortlist-panel']) {
-    $(id).hidden = false;
-  }
-  placeMap?.invalidateSize();
-  $('#open-handout').focus();
-}
-
-function printHandout(hint) {
-  $('#handout-hint').textContent = hint;
-  handoutMap?.map.invalidateSize();
-  // Let the hint and the map settle before the print dialog freezes the page.
-  setTimeout(() => window.print(), 50);
-}
-
-function showShare() {
-  const url = shareUrl(shortlist.ids());
-  $('#share-url').value = url;
-  $('#share-box').hidden = false;
-  $('#share-url').focus();
-  $('#share-url').select();
-  $('#handout-hint').textContent = 'このリンクには選んだ場所だけが入っています（ひとことと相談者の地点は入りません）。ログインなしで開けます。';
-}
-
-async function copyShare() {
-  const url = $('#share-url').value;
-  try {
-    await navigator.clipboard.writeText(url);
-    $('#handout-hint').textContent = '共有リンクをコピーしました。';
-  } catch {
-    $('#share-url').select();
-    $('#handout-hint').textContent = 'コピーできませんでした。リンクを選んだ状態にしたので、手でコピーしてください。';
-  }
 }
 
 // ------------------------------------------------------------------ start
@@ -422,19 +298,17 @@ function wire() {
     }
   });
   $('#result-retry').addEventListener('click', search);
-  $('#result-more').addEventListener('click', () => showMoreResults()?.querySelector('.pick-toggle')?.focus());
   $('#to-shortlist').addEventListener('click', () => {
     $('#shortlist-heading').scrollIntoView({ block: 'start' });
     $('#shortlist-heading').focus();
   });
   shortlist = new Shortlist($('#shortlist'), shortlistChanged);
-  $('#open-handout').addEventListener('click', openHandout);
-  $('#handout-back').addEventListener('click', closeHandout);
-  $('#handout-print').addEventListener('click', () => printHandout('印刷の画面が開きます。用紙は A4 縦です。'));
-  $('#handout-pdf').addEventListener('click', () => printHandout(
-    '印刷の画面で、送信先（プリンター）を「PDFに保存」にして保存してください。'));
-  $('#handout-share').addEventListener('click', showShare);
-  $('#share-copy').addEventListener('click', copyShare);
+  resultList = new ResultList($('#result-list'), $('#result-more'), shortlist);
+  handout = new HandoutView(shortlist, () => config, () => {
+    placeMap?.invalidateSize();
+    $('#open-handout').focus();
+  });
+  $('#open-handout').addEventListener('click', () => handout.open());
 
   session = new LinkworkerSession({
     onLogin: () => startWorkspace(),
