@@ -7,17 +7,12 @@
 //! Its own test binary: the log capture is process-wide.
 
 mod common;
+#[path = "common/log_capture.rs"]
+mod log_capture;
 
 use common::{TestServer, on_postgres};
 use reqwest::Method;
 use serde_json::json;
-use std::fmt::Write as _;
-use std::sync::{Mutex, OnceLock};
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Subscriber};
-use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
-use tracing_subscriber::util::SubscriberInitExt;
 use tsunagari::domain::Role;
 
 const LON: f64 = 136.0912345;
@@ -27,58 +22,6 @@ const RADIUS: f64 = 1234.5678;
 const SECRETS: [&str; 4] = ["0912345", "6212345", "1234.5678", "5.6212345"];
 /// A control: a place name written on purpose, which the scans must find.
 const CONTROL: &str = "対照用の場所ZQX";
-
-fn lines() -> &'static Mutex<Vec<String>> {
-    static LINES: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
-    LINES.get_or_init(|| {
-        tracing_subscriber::registry()
-            .with(Capture)
-            .try_init()
-            .expect("no other global subscriber in this test binary");
-        Mutex::new(Vec::new())
-    })
-}
-
-struct Capture;
-struct Fields(String);
-
-impl Visit for Fields {
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        let _ = write!(self.0, " {}={:?}", field.name(), value);
-    }
-    fn record_str(&mut self, field: &Field, value: &str) {
-        let _ = write!(self.0, " {}={}", field.name(), value);
-    }
-}
-
-impl<S: Subscriber> Layer<S> for Capture {
-    fn register_callsite(
-        &self,
-        _: &'static tracing::Metadata<'static>,
-    ) -> tracing::subscriber::Interest {
-        tracing::subscriber::Interest::always()
-    }
-    fn enabled(&self, _: &tracing::Metadata<'_>, _: Context<'_, S>) -> bool {
-        true
-    }
-    fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
-        let meta = event.metadata();
-        let mut f = Fields(format!("{} {}", meta.target(), meta.level()));
-        event.record(&mut f);
-        lines().lock().unwrap().push(f.0);
-    }
-    fn on_new_span(&self, attrs: &Attributes<'_>, _: &Id, _: Context<'_, S>) {
-        let meta = attrs.metadata();
-        let mut f = Fields(format!("span {} {}", meta.target(), meta.name()));
-        attrs.record(&mut f);
-        lines().lock().unwrap().push(f.0);
-    }
-    fn on_record(&self, _: &Id, values: &Record<'_>, _: Context<'_, S>) {
-        let mut f = Fields("span record".to_owned());
-        values.record(&mut f);
-        lines().lock().unwrap().push(f.0);
-    }
-}
 
 /// Every byte the database holds, as text: SQLite's files (WAL and shared memory included,
 /// read while the server runs), or every row of every table on PostgreSQL.
@@ -126,15 +69,11 @@ fn holds(haystack: &[u8], needle: &[u8]) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clients_location_is_never_logged_nor_stored() {
-    lines();
-    assert_eq!(
-        tracing::level_filters::LevelFilter::current(),
-        tracing::level_filters::LevelFilter::TRACE
-    );
+    log_capture::assert_trace_is_on();
     let s = TestServer::start().await;
     let lw = s.session_as(Role::Linkworker).await;
     let staff = s.session_as(Role::Staff).await;
-    let before = lines().lock().unwrap().len();
+    let before = log_capture::count();
 
     let search = |body: serde_json::Value| {
         lw.request(Method::POST, "/api/linkworker/search")
@@ -184,7 +123,7 @@ async fn a_clients_location_is_never_logged_nor_stored() {
         .await;
     assert_eq!(control.status, 201, "{}", control.body);
 
-    let logged: Vec<String> = lines().lock().unwrap()[before..].to_vec();
+    let logged = log_capture::since(before);
     let searches_logged = logged
         .iter()
         .filter(|l| l.contains("route=/api/linkworker/search"))
