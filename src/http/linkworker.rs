@@ -36,13 +36,16 @@ const FIELDS: [&str; 7] = [
 /// The body of a search, for the OpenAPI document (the handler reads it field by field so
 /// that every field at fault is named).
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct SearchRequest {
-    /// The client's point, `[longitude, latitude]` (WGS84). Used for this answer only: never
-    /// stored or logged.
+    /// The client's point, `[longitude, latitude]` (WGS84): longitude -180..180, latitude
+    /// -90..90. Used for this answer only: never stored or logged.
+    #[schema(min_items = 2, max_items = 2)]
     near: [f64; 2],
     /// Metres (great-circle), greater than 0 and at most 100000. Without it, every place is
     /// ranked.
+    #[schema(exclusive_minimum = 0, maximum = 100000)]
     radius: Option<f64>,
     /// Category codes (see /api/categories); any of them matches. Empty or absent: all.
     categories: Option<Vec<String>>,
@@ -51,6 +54,7 @@ pub struct SearchRequest {
     /// As the items route's `open_at`: an instant, a date or an interval `A/B`, Japan time.
     open_at: Option<String>,
     /// 1 to 200; 50 by default.
+    #[schema(minimum = 1, maximum = 200)]
     limit: Option<u64>,
     /// Language of `schedule_text`: ja or en (else Accept-Language, else Japanese).
     lang: Option<String>,
@@ -65,6 +69,8 @@ pub struct SearchRequest {
         (status = 400, description = "Not a JSON object", content_type = "application/problem+json",
          body = Problem),
         (status = 401, description = "No session (or a disabled account)",
+         content_type = "application/problem+json", body = Problem),
+        (status = 415, description = "The body is not application/json",
          content_type = "application/problem+json", body = Problem),
         (status = 422, description = "Fields break rules; `errors` names each",
          content_type = "application/problem+json", body = Problem),
