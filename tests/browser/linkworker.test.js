@@ -213,6 +213,10 @@ describe('the link worker page', { skip: skip ?? false }, () => {
     assert.equal(await visitor.page.locator('#handout .handout-note').count(), 0);
     assert.match(await visitor.page.locator('#list-status').textContent(), /3 か所/);
     await screenshot(visitor.page, 'linkworker-shared-list');
+    // Each card opens its place on the public map, as its QR code does.
+    await visitor.page.locator('#handout .handout-open').first().click();
+    await visitor.page.waitForURL(/\/\?place=[0-9a-f-]+$/);
+    await visitor.page.locator('#detail-heading', { hasText: order[0] }).waitFor();
     await visitor.context.close();
   });
 
@@ -298,6 +302,26 @@ describe('the link worker page', { skip: skip ?? false }, () => {
     assert.equal(await page.locator('#handout .handout-name').first().evaluate((el) => el.lastChild.textContent), HOSTILE);
     assert.equal(await injected('#handout'), 0, 'shared list: no element from a payload');
     assert.equal(await page.evaluate(() => window.__xss), undefined);
+    await context.close();
+  });
+
+  it('axe finds no WCAG 2.1 AA violations in the page, the handout and the shared list', async () => {
+    // axe is injected as an inline script, which the CSP rightly refuses: this context
+    // alone bypasses it (the other tests check the CSP).
+    const { context, page } = await openPage(browser, { bypassCSP: true });
+    await login(page, server.url, LINK);
+    await axe(page, 'before a point is set');
+    await setTown(page, TOWN);
+    for (let i = 0; i < 2; i += 1) await page.locator('#result-list .pick-toggle').nth(i).click();
+    await axe(page, 'results and shortlist');
+    await page.locator('#open-handout').click();
+    await page.locator('#handout .handout-place').nth(1).waitFor();
+    await axe(page, 'the handout');
+    await page.locator('#handout-share').click();
+    const shared = await page.locator('#share-url').inputValue();
+    await page.goto(shared);
+    await page.locator('#handout .handout-place').nth(1).waitFor();
+    await axe(page, 'the shared list');
     await context.close();
   });
 

@@ -70,7 +70,10 @@ function placeCard(feature, number, note) {
         row('バリアフリー', text(p.accessibility)))),
     h('figure', { class: 'handout-qr' },
       qrSvg(placeUrl(feature.id), `${text(p.name) ?? ''}を地図で見るための QR コード`),
-      h('figcaption', {}, 'スマホで読み取ると地図で見られます')));
+      h('figcaption', {}, 'スマホで読み取ると地図で見られます'),
+      // On a screen (the shared list on a phone) a tap does what the QR code does on paper.
+      h('a', { class: 'button handout-open', href: placeUrl(feature.id) }, '地図で見る',
+        h('span', { class: 'visually-hidden' }, `：${text(p.name) ?? ''}`))));
 }
 
 /**
