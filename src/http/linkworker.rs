@@ -11,7 +11,7 @@ use super::json::JsonBody;
 use super::places::{Rendering, collection_pieces, geo_json};
 use crate::app::AppState;
 use crate::domain::schedule::{Lang, OpenWindow};
-use crate::domain::{FieldError, LonLat, Radius, Status};
+use crate::domain::{FieldError, LonLat, Radius};
 use crate::index::{Filter, Near, PlaceQuery};
 use axum::body::Body;
 use axum::extract::State;
@@ -221,12 +221,11 @@ impl Search {
                 query: PlaceQuery {
                     bbox: None,
                     near: Some(Near { point, radius }),
+                    // Link workers hand out what residents may see (published places), nothing else.
                     filter: Filter {
                         categories,
                         audience,
                         open,
-                        // Link workers hand out what residents may see, nothing else.
-                        statuses: vec![Status::Published],
                         ..Filter::published()
                     },
                     offset: 0,
