@@ -5,6 +5,7 @@
 //! and each place's GeoJSON already encoded. It is built from the store at start-up and
 //! updated by the write path (`crate::places`) right after each commit.
 
+mod audiences;
 mod feature;
 mod schedules;
 mod spatial;
@@ -16,6 +17,7 @@ use crate::domain::location::chord_squared;
 use crate::domain::schedule::{Lang, OpenWindow};
 use crate::domain::{BBox, LonLat, Place, Radius, Reference, Status, TimeRange, datetime, text};
 use crate::store::PlaceChange;
+use audiences::{AudienceId, AudienceTable};
 use bytes::Bytes;
 use chrono::NaiveDateTime;
 use rstar::{AABB, RTree};
@@ -45,8 +47,8 @@ pub struct Entry {
     /// The place's schedule in the index's table of distinct schedules.
     schedule: Option<ScheduleId>,
     search_key: Box<str>,
-    /// Who the place is for (高齢者, 子育て, どなたでも …), as staff wrote it.
-    audience: Box<[Box<str>]>,
+    /// Who the place is for (高齢者, 子育て, どなたでも …): its list in the index's table.
+    audience: AudienceId,
 }
 
 /// Which places a query wants, besides where they are.
@@ -132,6 +134,7 @@ pub struct PlaceIndex {
     tree: RTree<SpherePoint>,
     status_counts: [usize; 3],
     schedules: ScheduleTable,
+    audiences: AudienceTable,
     /// The number of the latest change of the store's change log that this index reflects.
     last_change: i64,
 }
@@ -202,6 +205,7 @@ impl PlaceIndex {
             .schedule
             .as_deref()
             .map(|s| self.schedules.intern(s));
+        let audience = self.audiences.intern(&place.fields.audience);
         let r = &self.reference;
         let f = &place.fields;
         let category = r.category_index(&f.category).expect("validated category");
@@ -237,7 +241,7 @@ impl PlaceIndex {
             area,
             schedule,
             search_key,
-            audience: f.audience.iter().map(|a| a.as_str().into()).collect(),
+            audience,
         }
     }
 
@@ -278,9 +282,17 @@ impl PlaceIndex {
     }
 
     /// Whether an entry passes a filter. `open` is [`ScheduleTable::open_in`] for the
-    /// filter's window, computed once per query.
-    fn matches(&self, entry: &Entry, filter: &Filter, open: Option<&[bool]>) -> bool {
+    /// filter's window and `audience` [`AudienceTable::admitting`] for its audience, each
+    /// computed once per query.
+    fn matches(
+        &self,
+        entry: &Entry,
+        filter: &Filter,
+        open: Option<&[bool]>,
+        audience: Option<&[bool]>,
+    ) -> bool {
         open.is_none_or(|open| entry.schedule.is_some_and(|s| open[s as usize]))
+            && audience.is_none_or(|admits| admits[entry.audience as usize])
             && filter.statuses.contains(&entry.status)
             && (filter.categories.is_empty() || filter.categories.contains(&entry.category))
             && (filter.areas.is_empty() || entry.area.is_some_and(|a| filter.areas.contains(&a)))
@@ -289,12 +301,6 @@ impl PlaceIndex {
                 .iter()
                 .all(|t| entry.search_key.contains(t.as_str()))
             && filter.updated.is_none_or(|r| r.contains(entry.updated_at))
-            && filter.audience.as_deref().is_none_or(|wanted| {
-                entry
-                    .audience
-                    .iter()
-                    .any(|a| &**a == wanted || &**a == FOR_EVERYONE)
-            })
     }
 
     /// Answers a query: the page `offset..offset + limit` and the number matched in all.
@@ -304,10 +310,19 @@ impl PlaceIndex {
     /// paging through a result visits each place exactly once.
     pub fn query(&self, q: &PlaceQuery) -> Page {
         let open = q.filter.open.map(|w| self.schedules.open_in(&w));
+        let audience = q
+            .filter
+            .audience
+            .as_deref()
+            .map(|a| self.audiences.admitting(a));
         let keep = |slot: u32| {
             let e = self.entry(slot);
-            self.matches(e, &q.filter, open.as_deref().map(Vec::as_slice))
-                && q.bbox.is_none_or(|b| b.contains(e.location))
+            self.matches(
+                e,
+                &q.filter,
+                open.as_deref().map(Vec::as_slice),
+                audience.as_deref(),
+            ) && q.bbox.is_none_or(|b| b.contains(e.location))
         };
         match q.near {
             Some(near) => self.query_near(near, q, keep),
@@ -516,6 +531,7 @@ impl IndexBuilder {
             tree: RTree::new(),
             status_counts: [0; 3],
             schedules: ScheduleTable::default(),
+            audiences: AudienceTable::default(),
             last_change: 0,
         };
         Self {
