@@ -332,3 +332,12 @@ export async function assertAxeClean(page, label) {
   }));
   assert.deepEqual(violations, [], `axe found WCAG A/AA violations (${label}):\n${JSON.stringify(violations, null, 2)}`);
 }
+
+/** Presses Tab (or Shift+Tab) until `selector` has the focus (at most `max` times). */
+export async function tabTo(page, selector, max = 60, key = 'Tab') {
+  for (let i = 0; i < max; i += 1) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    await page.keyboard.press(key);
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import {
-  ARTIFACTS, CHROMIUM, assertAxeClean as axe, missingPrerequisite, startServer, launchBrowser, openPage, openPhone, placeFeature, screenshot,
+  ARTIFACTS, CHROMIUM, assertAxeClean as axe, tabTo, missingPrerequisite, startServer, launchBrowser, openPage, openPhone, placeFeature, screenshot,
 } from './helpers.js';
 
 const skip = missingPrerequisite();
@@ -379,6 +379,36 @@ describe('the link worker page', { skip: skip ?? false }, () => {
     } finally {
       rmSync(profile, { recursive: true, force: true });
     }
+  });
+
+  it('the keyboard alone sets the point, picks, reorders and reaches the handout', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, server.url, LINK);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'town-q', 'the town box has the focus');
+    await page.keyboard.type('桔梗が丘');
+    await page.keyboard.press('Enter');
+    // Candidates: the first has the focus; Enter chooses it.
+    await page.locator('#town-candidate-list button').first().waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('town-candidate')), true);
+    await page.keyboard.press('Enter');
+    await page.locator('#result-list .result-item').first().waitFor();
+    await tabTo(page, '#result-list .pick-toggle', 120);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    await tabTo(page, '#result-list .pick-toggle:not(.button-picked)', 20);
+    await page.keyboard.press('Enter');
+    await page.locator('#shortlist .shortlist-item').nth(1).waitFor();
+    await tabTo(page, '#shortlist .move-up:not([disabled])', 200);
+    await page.keyboard.press('Enter');
+    const [first, second] = await page.locator('#result-list .item-name').allTextContents();
+    assert.deepEqual(await page.locator('#shortlist .shortlist-name').allTextContents(), [second, first]);
+    await tabTo(page, '#open-handout', 20);
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('handout-title')), true);
+    await tabTo(page, '#handout-back', 20, 'Shift+Tab');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'open-handout', 'back where it started');
+    await context.close();
   });
 
   it('a resident without a login sees the login, and the search is refused', async () => {
