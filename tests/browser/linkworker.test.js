@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import qrcode from '../../web/node_modules/qrcode-generator/dist/qrcode.mjs';
 import {
   ARTIFACTS, CHROMIUM, assertAxeClean as axe, tabTo, missingPrerequisite, startServer, launchBrowser, openPage, openPhone, placeFeature, screenshot,
 } from './helpers.js';
@@ -67,6 +68,20 @@ async function keptByTheBrowser(page) {
 
 function assertHoldsNoSecret(label, text) {
   for (const secret of SECRETS) assert.ok(!text.includes(secret), `${label} holds ${secret}: ${text.slice(0, 300)}`);
+}
+
+/** The modules of a QR code for `text`, as the path qr.js draws (level M, 4-module margin). */
+function qrPath(text) {
+  const qr = qrcode(0, 'M');
+  qr.addData(text);
+  qr.make();
+  let d = '';
+  for (let row = 0; row < qr.getModuleCount(); row += 1) {
+    for (let col = 0; col < qr.getModuleCount(); col += 1) {
+      if (qr.isDark(row, col)) d += `M${col + 4} ${row + 4}h1v1h-1z`;
+    }
+  }
+  return d;
 }
 
 /** Every file under `dir` (a browser profile), as bytes. */
@@ -149,6 +164,19 @@ describe('the link worker page', { skip: skip ?? false }, () => {
     assert.equal(await page.locator('#handout .handout-note').count(), 1);
     assert.match(await page.locator('#handout .handout-note').textContent(), /火曜の午前/);
     assert.equal(await page.locator('#handout svg.qr-code').count(), 3);
+    // Each QR code holds the public map's link to that very place.
+    const cards = await page.locator('#handout .handout-place').evaluateAll((els) => els.map((el) => ({
+      name: el.querySelector('.handout-name').lastChild.textContent,
+      href: el.querySelector('.handout-open').href,
+      d: el.querySelector('svg.qr-code path').getAttribute('d'),
+    })));
+    for (const card of cards) {
+      const id = /\/\?place=([0-9a-f-]{36})$/.exec(card.href)?.[1];
+      assert.ok(card.href.startsWith(`${server.url}/?place=`) && id, card.href);
+      const place = await (await fetch(`${server.url}/api/collections/places/items/${id}`)).json();
+      assert.equal(place.properties.name, card.name);
+      assert.equal(card.d, qrPath(card.href), `the QR code of ${card.name} holds ${card.href}`);
+    }
     assert.match(await page.locator('#handout .handout-date').textContent(), /^\d{4}年\d{1,2}月\d{1,2}日 作成$/);
     // Each card says when it meets, or at least where and what it is.
     const details = await page.locator('#handout .handout-details').allTextContents();
@@ -236,6 +264,12 @@ describe('the link worker page', { skip: skip ?? false }, () => {
     assert.ok(await page.locator('#result-list .result-item').count() > 20);
     await page.locator('#to-shortlist').click();
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'shortlist-heading');
+    await page.locator('#open-handout').click();
+    await page.locator('#handout .handout-place').first().waitFor();
+    await screenshot(page, 'linkworker-phone-handout', { fullPage: true });
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= 360, `no sideways scrolling: ${wide} px`);
+    await page.locator('#handout-back').click();
     assert.match(await page.locator('#client-status').textContent(), /名張駅の付近（平尾の代表点/);
     // Tap right on a result's marker: the point moves there, nothing opens.
     const marker = page.locator('#map .number-marker').first();
