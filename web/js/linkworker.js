@@ -166,8 +166,12 @@ async function search() {
       session.showLogin('ログインの期限が切れました。もう一度ログインしてください（地点と選んだ場所は残っています）。');
       return;
     }
+    // The page sends only what its controls allow, so a 422 means the page and the server
+    // disagree (a new release half loaded): reloading fixes it. The server's reasons are
+    // English, for developers; they go to the console.
+    if (error.status === 422) console.warn('search refused', error.fieldErrors);
     $('#result-error-text').textContent = error.status === 422
-      ? `条件を読めませんでした：${error.fieldErrors.map((e) => e.reason).join('、')}`
+      ? '条件を読み取れませんでした。ページを読み込み直してから、もう一度お試しください。'
       : '探せませんでした。通信の状態を確かめて、もう一度お試しください。';
     $('#result-error').hidden = false;
     $('#result-count').textContent = '';
