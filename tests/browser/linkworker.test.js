@@ -445,6 +445,28 @@ describe('the link worker page', { skip: skip ?? false }, () => {
     await context.close();
   });
 
+  it('a failed search says so in Japanese and 「もう一度探す」 brings the answer', async () => {
+    const { context, page } = await openPage(browser);
+    await login(page, server.url, LINK);
+    await setTown(page, TOWN);
+    let fail = true;
+    await page.route('**/api/linkworker/search', (route) => (fail
+      ? route.fulfill({ status: 503, contentType: 'application/problem+json',
+        body: '{"type":"urn:tsunagari:problem:busy","title":"Busy","status":503,"detail":"busy"}' })
+      : route.continue()));
+    // The old answer goes when the new conditions fail.
+    await page.locator('#audience').selectOption('高齢者');
+    await page.locator('#result-error').waitFor({ state: 'visible' });
+    assert.match(await page.locator('#result-error-text').textContent(), /探せませんでした。通信の状態を確かめて/);
+    assert.equal(await page.locator('#result-list .result-item').count(), 0);
+    assert.equal(await page.locator('#map .number-marker').count(), 0);
+    fail = false;
+    await page.locator('#result-retry').click();
+    await page.locator('#result-list .result-item').first().waitFor();
+    assert.equal(await page.locator('#result-error').isVisible(), false);
+    await context.close();
+  });
+
   it('a resident without a login sees the login, and the search is refused', async () => {
     const { context, page } = await openPage(browser);
     await page.goto(`${server.url}/linkworker`);

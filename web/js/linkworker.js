@@ -170,6 +170,10 @@ async function search() {
     // disagree (a new release half loaded): reloading fixes it. The server's reasons are
     // English, for developers; they go to the console.
     if (error.status === 422) console.warn('search refused', error.fieldErrors);
+    // Old results next to the error would look like the answer to the new conditions.
+    results = [];
+    resultList.show([]);
+    placeMap?.showResults([], shortlist.ids());
     $('#result-error-text').textContent = error.status === 422
       ? '条件を読み取れませんでした。ページを読み込み直してから、もう一度お試しください。'
       : '探せませんでした。通信の状態を確かめて、もう一度お試しください。';
