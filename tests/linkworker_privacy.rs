@@ -24,8 +24,9 @@ const SECRETS: [&str; 4] = ["0912345", "6212345", "1234.5678", "5.6212345"];
 const CONTROL: &str = "対照用の場所ZQX";
 
 /// Every byte the database holds, as text: SQLite's files (WAL and shared memory included,
-/// read while the server runs), or every row of every table on PostgreSQL.
-async fn database_contents(s: &TestServer) -> Vec<u8> {
+/// read while the server runs), or every row of every table on PostgreSQL and the WAL
+/// segments written since `since`.
+async fn database_contents(s: &TestServer, since: std::time::SystemTime) -> Vec<u8> {
     if on_postgres() {
         let mut conn = {
             use sqlx::Connection;
@@ -39,6 +40,36 @@ async fn database_contents(s: &TestServer) -> Vec<u8> {
         .unwrap();
         assert!(tables.len() > 3, "{tables:?}");
         let mut all = Vec::new();
+        // The server's write-ahead log too, where this process may read it (the same machine,
+        // as root or the postgres user): every segment written to since the test began.
+        let data_dir: String = sqlx::query_scalar("SHOW data_directory")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        let wal = std::path::Path::new(&data_dir).join("pg_wal");
+        match std::fs::read_dir(&wal) {
+            Ok(entries) => {
+                let mut segments = Vec::new();
+                for entry in entries.flatten() {
+                    let recent = entry
+                        .metadata()
+                        .and_then(|m| m.modified())
+                        .is_ok_and(|t| t >= since);
+                    if recent && entry.path().is_file() {
+                        segments.extend(std::fs::read(entry.path()).unwrap());
+                    }
+                }
+                assert!(
+                    holds(&segments, CONTROL.as_bytes()),
+                    "the WAL segments read hold the place written on purpose"
+                );
+                all.extend(segments);
+            }
+            Err(e) => common::skipped(&format!(
+                "the PostgreSQL WAL at {} is not readable here ({e}); tables only",
+                wal.display()
+            )),
+        }
         for table in tables {
             let sql =
                 format!("SELECT coalesce(string_agg(t::text, E'\\n'), '') FROM \"{table}\" t");
@@ -70,6 +101,7 @@ fn holds(haystack: &[u8], needle: &[u8]) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clients_location_is_never_logged_nor_stored() {
     log_capture::assert_trace_is_on();
+    let started = std::time::SystemTime::now();
     let s = TestServer::start().await;
     let lw = s.session_as(Role::Linkworker).await;
     let staff = s.session_as(Role::Staff).await;
@@ -142,7 +174,7 @@ async fn a_clients_location_is_never_logged_nor_stored() {
         .collect();
     assert!(leaks.is_empty(), "logged: {leaks:#?}");
 
-    let stored = database_contents(&s).await;
+    let stored = database_contents(&s, started).await;
     assert!(
         holds(&stored, CONTROL.as_bytes()),
         "the scan sees what was written"
