@@ -1,0 +1,657 @@
+//! Text search in memory: the uni- and bigrams of every place's normalised text, each with the
+//! set of places (slots) that hold it.
+//!
+//! A term of one or two characters is answered by one set exactly. A longer term is the
+//! intersection of the sets of its bigrams — a superset — checked against each candidate's
+//! text. Sets are compressed bitmaps (`roaring`): a gram held by half the country costs a few
+//! bits per place, a rare one a few bytes per holder, and intersecting two is a pass over
+//! machine words. Besides the grams of all the fields, the grams of the name and of the reading
+//! and the first gram of each are kept apart, so that ranking (exact name, then name prefix, then
+//! name, reading, other fields) is set algebra too and never reads every candidate.
+//!
+//! The database does no text search: this index is built with the spatial one and changed by
+//! the same [`super::PlaceIndex::apply`].
+
+use crate::domain::spelling::Spellings;
+use roaring::RoaringBitmap;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// The fields of a place that text search looks in, in the order of a place's key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Name = 0,
+    NameKana,
+    Tags,
+    Description,
+    Address,
+    ScheduleNote,
+    Audience,
+    /// The category's Japanese or English label (not held per place: see [`super::facets`]).
+    Category,
+    /// The area's name, reading or English name.
+    Area,
+}
+
+/// The fields held in a place's own key.
+const OWN_FIELDS: usize = 7;
+
+pub const FIELDS: [Field; 9] = [
+    Field::Name,
+    Field::NameKana,
+    Field::Tags,
+    Field::Description,
+    Field::Address,
+    Field::ScheduleNote,
+    Field::Audience,
+    Field::Category,
+    Field::Area,
+];
+
+impl Field {
+    /// The property name the API uses for this field.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Name => "name",
+            Field::NameKana => "name_kana",
+            Field::Tags => "tags",
+            Field::Description => "description",
+            Field::Address => "address",
+            Field::ScheduleNote => "schedule_note",
+            Field::Audience => "audience",
+            Field::Category => "category",
+            Field::Area => "area",
+        }
+    }
+
+    pub fn bit(self) -> FieldMask {
+        1 << self as u16
+    }
+}
+
+/// A set of [`Field`]s, one bit each.
+pub type FieldMask = u16;
+
+/// Separates fields, and the values of a list, in a key: never in a normalised query (control
+/// characters are refused and removed), so no match spans two of them.
+const SEPARATOR: char = '\u{1}';
+
+/// A place's own searchable text, normalised: its fields one after another.
+#[derive(Debug, Clone, Default)]
+pub struct PlaceText {
+    key: Box<str>,
+    /// Where each field ends in `key`.
+    ends: [u32; OWN_FIELDS],
+}
+
+impl PlaceText {
+    /// From each own field's values (in [`FIELDS`] order), already normalised.
+    pub fn new(fields: [Vec<String>; OWN_FIELDS]) -> Self {
+        let mut key = String::new();
+        let mut ends = [0; OWN_FIELDS];
+        for (i, values) in fields.iter().enumerate() {
+            for v in values {
+                key.push_str(v);
+                key.push(SEPARATOR);
+            }
+            ends[i] = u32::try_from(key.len()).unwrap_or(u32::MAX);
+        }
+        Self {
+            key: key.into_boxed_str(),
+            ends,
+        }
+    }
+
+    pub fn field(&self, field: Field) -> &str {
+        let i = field as usize;
+        if i >= OWN_FIELDS {
+            return "";
+        }
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.key[start..self.ends[i] as usize]
+    }
+
+    /// The own fields that contain `term`.
+    pub fn fields_holding(&self, term: &str) -> FieldMask {
+        FIELDS[..OWN_FIELDS]
+            .iter()
+            .filter(|&&f| memchr::memmem::find(self.field(f).as_bytes(), term.as_bytes()).is_some())
+            .fold(0, |m, f| m | f.bit())
+    }
+
+    /// Whether the name or the reading (each value on its own) satisfies `test`.
+    fn name_or_reading(&self, test: impl Fn(&str) -> bool) -> bool {
+        [Field::Name, Field::NameKana].into_iter().any(|f| {
+            self.field(f)
+                .split(SEPARATOR)
+                .filter(|v| !v.is_empty())
+                .any(&test)
+        })
+    }
+}
+
+/// A uni- or bigram: two characters, the second [`NO_CHAR`] for a unigram.
+type Gram = u64;
+const NO_CHAR: u64 = 0x1F_FFFF;
+
+fn gram(a: char, b: Option<char>) -> Gram {
+    (u64::from(a) << 21) | b.map_or(NO_CHAR, u64::from)
+}
+
+/// Every uni- and bigram of `text` that does not span a separator.
+fn grams_of(text: &str, out: &mut Vec<Gram>) {
+    let mut prev: Option<char> = None;
+    for c in text.chars() {
+        if c == SEPARATOR {
+            prev = None;
+            continue;
+        }
+        out.push(gram(c, None));
+        if let Some(p) = prev {
+            out.push(gram(p, Some(c)));
+        }
+        prev = Some(c);
+    }
+}
+
+/// The first uni- and bigram of each value of `text`.
+fn starts_of(text: &str, out: &mut Vec<Gram>) {
+    for value in text.split(SEPARATOR) {
+        let mut chars = value.chars();
+        if let Some(a) = chars.next() {
+            out.push(gram(a, None));
+            if let Some(b) = chars.next() {
+                out.push(gram(a, Some(b)));
+            }
+        }
+    }
+}
+
+/// The grams whose sets, intersected, hold every text containing `term`: its one unigram, or
+/// its bigrams.
+fn grams_of_term(term: &str) -> Vec<Gram> {
+    let chars: Vec<char> = term.chars().collect();
+    match chars.as_slice() {
+        [] => Vec::new(),
+        [a] => vec![gram(*a, None)],
+        _ => {
+            let mut g: Vec<Gram> = chars.windows(2).map(|w| gram(w[0], Some(w[1]))).collect();
+            g.sort_unstable();
+            g.dedup();
+            g
+        }
+    }
+}
+
+/// A gram's first character and the one after it: a fast hash for keys that are already
+/// spread out, so that building the index for a million places is not spent hashing.
+#[derive(Default)]
+struct GramHasher(u64);
+
+impl Hasher for GramHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (n ^ (n >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// For each gram, the slots holding it.
+#[derive(Default)]
+struct GramSets {
+    sets: HashMap<Gram, RoaringBitmap, BuildHasherDefault<GramHasher>>,
+}
+
+impl GramSets {
+    fn add(&mut self, slot: u32, grams: &[Gram]) {
+        for g in grams {
+            self.sets.entry(*g).or_default().insert(slot);
+        }
+    }
+
+    fn remove(&mut self, slot: u32, grams: &[Gram]) {
+        for g in grams {
+            if let Some(set) = self.sets.get_mut(g) {
+                set.remove(slot);
+                if set.is_empty() {
+                    self.sets.remove(g);
+                }
+            }
+        }
+    }
+
+    /// Slots holding every gram of `grams` (none for no grams).
+    fn holding_all(&self, grams: &[Gram]) -> RoaringBitmap {
+        let mut sets: Vec<&RoaringBitmap> = Vec::with_capacity(grams.len());
+        for g in grams {
+            match self.sets.get(g) {
+                Some(s) => sets.push(s),
+                None => return RoaringBitmap::new(),
+            }
+        }
+        // Smallest first: every later intersection is bounded by it.
+        sets.sort_by_key(|s| s.len());
+        let Some((first, rest)) = sets.split_first() else {
+            return RoaringBitmap::new();
+        };
+        let mut out = (*first).clone();
+        for s in rest {
+            if out.is_empty() {
+                break;
+            }
+            out &= *s;
+        }
+        out
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.sets.values().map(RoaringBitmap::serialized_size).sum()
+    }
+}
+
+/// Which part of a place a set of grams covers.
+#[derive(Clone, Copy)]
+enum Part {
+    All,
+    Name,
+    Reading,
+}
+
+/// The text index: each place's normalised text, and the grams of it.
+pub struct TextIndex {
+    texts: Vec<PlaceText>,
+    all: GramSets,
+    names: GramSets,
+    readings: GramSets,
+    /// The first uni- and bigram of each name and reading: the candidates for "starts with".
+    starts: GramSets,
+    spellings: Spellings,
+}
+
+/// Where a place matched a query, best first: the ranking of [`TextIndex::rank`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tier {
+    /// The name (or its reading) is exactly the query.
+    ExactName,
+    /// The name (or its reading) starts with the query.
+    NamePrefix,
+    /// Every word is in the name.
+    Name,
+    /// Every word is in the name or its reading.
+    Reading,
+    /// Somewhere else: tags, description, address, schedule, audience, category, area.
+    Other,
+}
+
+/// A query's words, each in every spelling searched.
+#[derive(Debug, Clone)]
+pub struct Terms {
+    /// Per word, its alternatives (the word as typed first).
+    words: Vec<Vec<String>>,
+}
+
+impl Terms {
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// Every spelling of every word.
+    pub fn spellings(&self) -> impl Iterator<Item = &str> {
+        self.words.iter().flatten().map(String::as_str)
+    }
+}
+
+impl TextIndex {
+    pub fn new(spellings: Spellings) -> Self {
+        Self {
+            texts: Vec::new(),
+            all: GramSets::default(),
+            names: GramSets::default(),
+            readings: GramSets::default(),
+            starts: GramSets::default(),
+            spellings,
+        }
+    }
+
+    /// Sets the text of `slot` (a new slot is the next one), replacing what it held.
+    pub fn set(&mut self, slot: u32, text: PlaceText) {
+        let i = slot as usize;
+        if i < self.texts.len() {
+            let old = std::mem::take(&mut self.texts[i]);
+            self.for_each_part(&old, |sets, grams| sets.remove(slot, grams));
+            self.for_each_part(&text, |sets, grams| sets.add(slot, grams));
+            self.texts[i] = text;
+        } else {
+            debug_assert_eq!(i, self.texts.len(), "slots are added in order");
+            self.for_each_part(&text, |sets, grams| sets.add(slot, grams));
+            self.texts.push(text);
+        }
+    }
+
+    fn for_each_part(&mut self, text: &PlaceText, mut f: impl FnMut(&mut GramSets, &[Gram])) {
+        let mut grams = Vec::with_capacity(text.key.len());
+        let mut each = |sets: &mut GramSets, fill: &dyn Fn(&mut Vec<Gram>)| {
+            grams.clear();
+            fill(&mut grams);
+            grams.sort_unstable();
+            grams.dedup();
+            f(sets, &grams);
+        };
+        each(&mut self.all, &|g| grams_of(&text.key, g));
+        each(&mut self.names, &|g| grams_of(text.field(Field::Name), g));
+        each(&mut self.readings, &|g| {
+            grams_of(text.field(Field::NameKana), g)
+        });
+        each(&mut self.starts, &|g| {
+            starts_of(text.field(Field::Name), g);
+            starts_of(text.field(Field::NameKana), g);
+        });
+    }
+
+    pub fn shrink_to_fit(&mut self) {
+        self.texts.shrink_to_fit();
+        for sets in [
+            &mut self.all,
+            &mut self.names,
+            &mut self.readings,
+            &mut self.starts,
+        ] {
+            sets.sets.shrink_to_fit();
+        }
+    }
+
+    pub fn text(&self, slot: u32) -> &PlaceText {
+        &self.texts[slot as usize]
+    }
+
+    /// The words of a query with their spellings (see [`Spellings`]).
+    pub fn terms(&self, words: &[String]) -> Terms {
+        Terms {
+            words: words
+                .iter()
+                .map(|w| self.spellings.alternatives(w))
+                .collect(),
+        }
+    }
+
+    /// Slots of `within` (or of all) whose `part` contains `term`, exactly.
+    fn containing(&self, part: Part, term: &str, within: Option<&RoaringBitmap>) -> RoaringBitmap {
+        let (sets, field) = match part {
+            Part::All => (&self.all, None),
+            Part::Name => (&self.names, Some(Field::Name)),
+            Part::Reading => (&self.readings, Some(Field::NameKana)),
+        };
+        let mut out = sets.holding_all(&grams_of_term(term));
+        if let Some(w) = within {
+            out &= w;
+        }
+        // Bigrams in common do not make a substring: check the text of a longer term, after
+        // every other narrowing, with one searcher for all candidates.
+        if term.chars().nth(2).is_some() {
+            let finder = memchr::memmem::Finder::new(term.as_bytes());
+            let texts = &self.texts;
+            out.retain(|slot| {
+                let t = &texts[slot as usize];
+                let haystack = match field {
+                    None => &t.key,
+                    Some(f) => t.field(f),
+                };
+                finder.find(haystack.as_bytes()).is_some()
+            });
+        }
+        out
+    }
+
+    /// Slots of `within` (or of all) whose `part` contains some spelling of every word;
+    /// `extra(spelling)` adds slots matched elsewhere (by their category or area). Each word
+    /// is looked for only among the places that hold the words before it.
+    fn every_word(
+        &self,
+        part: Part,
+        terms: &Terms,
+        extra: &dyn Fn(&str) -> Option<RoaringBitmap>,
+        within: Option<&RoaringBitmap>,
+    ) -> RoaringBitmap {
+        let mut out: Option<RoaringBitmap> = within.cloned();
+        for spellings in &terms.words {
+            let mut word = RoaringBitmap::new();
+            for s in spellings {
+                word |= self.containing(part, s, out.as_ref());
+                if let Some(more) = extra(s) {
+                    word |= match &out {
+                        Some(o) => more & o,
+                        None => more,
+                    };
+                }
+            }
+            let empty = word.is_empty();
+            out = Some(word);
+            if empty {
+                break;
+            }
+        }
+        out.unwrap_or_default()
+    }
+
+    /// Slots of `within` (or of all) holding every word somewhere: in their own text or,
+    /// through `labels`, in their category's or area's name.
+    pub fn matching(
+        &self,
+        terms: &Terms,
+        labels: &dyn Fn(&str) -> Option<RoaringBitmap>,
+        within: Option<&RoaringBitmap>,
+    ) -> RoaringBitmap {
+        self.every_word(Part::All, terms, labels, within)
+    }
+
+    /// `candidates` (places that match `terms`) split by [`Tier`], best first, each in slot
+    /// order. Only the name and reading of places in the first two tiers are read; the rest is
+    /// set algebra.
+    pub fn rank(&self, terms: &Terms, candidates: &RoaringBitmap) -> Vec<(Tier, RoaringBitmap)> {
+        let none = |_: &str| None;
+        let whole: Vec<String> = joined(terms);
+        let first = &terms.words[0];
+        // Names or readings that start with the first word (any spelling): a superset from
+        // the first gram, checked.
+        let mut starting = RoaringBitmap::new();
+        for s in first {
+            let mut chars = s.chars();
+            let (a, b) = (chars.next(), chars.next());
+            let Some(a) = a else { continue };
+            let g = [gram(a, b)];
+            starting |= self.starts.holding_all(&g) & candidates;
+        }
+        let mut exact = RoaringBitmap::new();
+        starting.retain(|slot| {
+            let t = self.text(slot);
+            if t.name_or_reading(|v| whole.iter().any(|w| v == w)) {
+                exact.insert(slot);
+                return false;
+            }
+            t.name_or_reading(|v| first.iter().any(|w| v.starts_with(w.as_str())))
+        });
+        let in_name = self.every_word(Part::Name, terms, &none, Some(candidates));
+        let mut in_reading = self.every_word(Part::Reading, terms, &none, Some(candidates));
+        in_reading |= &in_name;
+        // Each tier without the better ones.
+        let mut seen = &exact | &starting;
+        let name = &in_name - &seen;
+        seen |= &name;
+        let reading = &in_reading - &seen;
+        seen |= &reading;
+        let other = candidates - &seen;
+        vec![
+            (Tier::ExactName, exact),
+            (Tier::NamePrefix, starting),
+            (Tier::Name, name),
+            (Tier::Reading, reading),
+            (Tier::Other, other),
+        ]
+    }
+
+    /// Which of a place's own fields hold some spelling of some word.
+    pub fn matched_fields(&self, slot: u32, terms: &Terms) -> FieldMask {
+        let text = self.text(slot);
+        terms
+            .spellings()
+            .fold(0, |mask, term| mask | text.fields_holding(term))
+    }
+
+    /// Approximate bytes held by the gram sets, for the start-up log.
+    pub fn heap_bytes(&self) -> usize {
+        self.all.heap_bytes()
+            + self.names.heap_bytes()
+            + self.readings.heap_bytes()
+            + self.starts.heap_bytes()
+            + self
+                .texts
+                .iter()
+                .map(|t| t.key.len() + std::mem::size_of::<PlaceText>())
+                .sum::<usize>()
+    }
+}
+
+/// Every spelling of the whole query, its words joined (「子供 食堂」 → 子供食堂, 子ども食堂 …),
+/// for the exact-name tier; at most a few dozen.
+fn joined(terms: &Terms) -> Vec<String> {
+    let mut out = vec![String::new()];
+    for spellings in &terms.words {
+        let mut next = Vec::new();
+        for prefix in &out {
+            for s in spellings {
+                if next.len() < 64 {
+                    next.push(format!("{prefix}{s}"));
+                }
+            }
+        }
+        out = next;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::text::normalize;
+
+    fn text(name: &str, kana: &str, description: &str) -> PlaceText {
+        let n = |s: &str| {
+            if s.is_empty() {
+                vec![]
+            } else {
+                vec![normalize(s)]
+            }
+        };
+        PlaceText::new([
+            n(name),
+            n(kana),
+            vec![],
+            n(description),
+            vec![],
+            vec![],
+            vec![],
+        ])
+    }
+
+    fn index(places: &[(&str, &str, &str)]) -> TextIndex {
+        let mut t = TextIndex::new(Spellings::builtin());
+        for (i, (name, kana, description)) in places.iter().enumerate() {
+            t.set(i as u32, text(name, kana, description));
+        }
+        t
+    }
+
+    fn find(t: &TextIndex, q: &str) -> Vec<u32> {
+        let words = crate::domain::text::query_terms(q);
+        t.matching(&t.terms(&words), &|_| None, None)
+            .iter()
+            .collect()
+    }
+
+    #[test]
+    fn one_two_and_longer_terms_find_exactly_the_places_holding_them() {
+        let t = index(&[
+            ("体操の会", "タイソウノカイ", ""),
+            ("操体", "", "体を動かします"),
+            ("百歳体操", "", "体操です"),
+        ]);
+        assert_eq!(find(&t, "体"), vec![0, 1, 2]);
+        assert_eq!(find(&t, "体操"), vec![0, 2]);
+        // 操体 holds 操 and 体 but not 体操の; bigrams alone would not tell.
+        assert_eq!(find(&t, "体操の"), vec![0]);
+        assert_eq!(find(&t, "たいそう"), vec![0]);
+        assert_eq!(find(&t, "存在しない"), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn no_match_spans_two_fields() {
+        // The name ends in 会 and the description starts with 館: 会館 is in neither.
+        let t = index(&[("会", "", "館の話")]);
+        assert_eq!(find(&t, "会館"), Vec::<u32>::new());
+        assert_eq!(find(&t, "会"), vec![0]);
+    }
+
+    #[test]
+    fn replacing_a_text_forgets_the_old_grams() {
+        let mut t = index(&[("サロン", "", ""), ("体操", "", "")]);
+        t.set(0, text("食堂", "", ""));
+        assert_eq!(find(&t, "サロン"), Vec::<u32>::new());
+        assert_eq!(find(&t, "食堂"), vec![0]);
+        assert!(
+            !t.all.sets.contains_key(&gram('さ', None)),
+            "empty sets are dropped"
+        );
+    }
+
+    #[test]
+    fn spellings_of_a_word_find_each_other() {
+        let t = index(&[
+            ("子ども食堂", "", ""),
+            ("こども食堂", "", ""),
+            ("子供食堂", "", ""),
+        ]);
+        for q in ["子供食堂", "子ども食堂", "こども食堂", "コドモ食堂"] {
+            assert_eq!(find(&t, q), vec![0, 1, 2], "{q}");
+        }
+    }
+
+    #[test]
+    fn ranking_puts_exact_names_then_prefixes_then_names_then_readings_then_the_rest() {
+        let t = index(&[
+            ("ふれあいサロン", "", ""),         // 0: name contains
+            ("サロン", "", ""),                 // 1: exact
+            ("集会所", "", "サロンを開きます"), // 2: other field
+            ("サロン ひまわり", "", ""),        // 3: prefix
+            ("憩いの家", "イコイサロン", ""),   // 4: reading
+        ]);
+        let words = crate::domain::text::query_terms("サロン");
+        let terms = t.terms(&words);
+        let all = t.matching(&terms, &|_| None, None);
+        let tiers: Vec<(Tier, Vec<u32>)> = t
+            .rank(&terms, &all)
+            .into_iter()
+            .map(|(tier, s)| (tier, s.iter().collect()))
+            .collect();
+        assert_eq!(
+            tiers,
+            vec![
+                (Tier::ExactName, vec![1]),
+                (Tier::NamePrefix, vec![3]),
+                (Tier::Name, vec![0]),
+                (Tier::Reading, vec![4]),
+                (Tier::Other, vec![2]),
+            ]
+        );
+        assert_eq!(
+            t.matched_fields(2, &terms),
+            Field::Description.bit(),
+            "the description held it"
+        );
+    }
+}
