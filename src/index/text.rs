@@ -283,7 +283,7 @@ pub enum Tier {
     NamePrefix,
     /// Every word is in the name.
     Name,
-    /// Every word is in the name or its reading.
+    /// Every word is in the reading (`name_kana`).
     Reading,
     /// Somewhere else: tags, description, address, schedule, audience, category, area.
     Other,
