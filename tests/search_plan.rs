@@ -234,23 +234,19 @@ fn brute_force(places: &[Place], reference: &Reference, a: &Ask) -> Vec<(u32, u8
                     .flat_map(|p| w.iter().map(move |s| format!("{p}{s}")))
                     .collect()
             });
-            let named = |v: &str| !v.is_empty();
-            if [&name, &kana]
-                .iter()
-                .any(|v| named(v) && whole.iter().any(|w| w == *v))
-            {
+            let starts = |v: &str| words[0].iter().any(|s| v.starts_with(s.as_str()));
+            if whole.contains(&name) {
                 0
-            } else if [&name, &kana]
-                .iter()
-                .any(|v| named(v) && words[0].iter().any(|s| v.starts_with(s.as_str())))
-            {
+            } else if starts(&name) {
                 1
             } else if words.iter().all(|w| holds(&name, w)) {
                 2
-            } else if words.iter().all(|w| holds(&kana, w)) {
+            } else if !kana.is_empty() && (whole.contains(&kana) || starts(&kana)) {
                 3
-            } else {
+            } else if words.iter().all(|w| holds(&kana, w)) {
                 4
+            } else {
+                5
             }
         };
         let distance = a.near.map_or(0.0, |((lon, lat), _)| {

@@ -16,6 +16,7 @@ mod places;
 pub mod query;
 mod reference;
 mod streamed;
+mod suggest;
 mod write_timeout;
 
 use crate::app::AppState;
@@ -67,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/categories", public_read(reference::categories))
         .route("/api/areas", public_read(reference::areas))
+        .route("/api/suggest", public_read(suggest::suggest))
         .route("/api/openapi.json", public_read(openapi::document))
         .route("/api/map-config", public_read(pages::map_config))
         .route("/api/login", post(auth::login))

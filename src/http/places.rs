@@ -7,7 +7,8 @@ use super::query::{FeatureFormat, ITEM_PARAMS, ItemsParams, ParamKind};
 use super::streamed::{StreamedBody, total_len};
 use crate::app::AppState;
 use crate::domain::Status;
-use crate::index::{Entry, Page, PlaceIndex};
+use crate::index::text::FIELDS;
+use crate::index::{Entry, Page, PlaceIndex, Terms, distance_member, matched_member};
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, header};
@@ -82,22 +83,26 @@ pub async fn items(
     base: BaseUrl,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let (pieces, private) = {
-        let index = state.places.read();
-        let params = ItemsParams::parse(raw.as_deref(), index.reference())?;
-        if params.wants_private && !viewer.edits_places() {
-            return Err(match viewer.0 {
-                None => ApiError::unauthorized("draft and archived places need a staff session"),
-                Some(_) => ApiError::forbidden("draft and archived places need a staff account"),
-            });
+    let params = ItemsParams::parse(raw.as_deref(), state.places.read().reference())?;
+    if params.wants_private && !viewer.edits_places() {
+        return Err(match viewer.0 {
+            None => ApiError::unauthorized("draft and archived places need a staff session"),
+            Some(_) => ApiError::forbidden("draft and archived places need a staff account"),
+        });
+    }
+    let private = params.wants_private;
+    let cheap = params.query.filter.terms.is_empty();
+    let answer = {
+        let state = state.clone();
+        move || {
+            let index = state.places.read();
+            let page = index.query(&params.query);
+            let links = page_links(&base, &params, &page);
+            let terms = index.search_terms(&params.query.filter.terms);
+            collection_pieces_matching(&index, &page, &links, terms.as_ref())
         }
-        let page = index.query(&params.query);
-        let links = page_links(&base, &params, &page);
-        (
-            collection_pieces(&index, &page, &links),
-            params.wants_private,
-        )
     };
+    let pieces = off_the_async_threads_if(cheap, answer).await?;
     // The index is released: the answer holds only shared references to features.
     let permit = state.large_answers.admit(total_len(&pieces)).map_err(|_| {
         ApiError::busy("too many large answers are being sent; try again or lower `limit`")
@@ -173,8 +178,35 @@ fn page_links(base: &BaseUrl, params: &ItemsParams, page: &Page) -> Vec<Link> {
     links
 }
 
+/// Runs `work` right here when `cheap`, else on tokio's blocking threads. A text search is
+/// set algebra (well under a millisecond for one or two characters) but a long word common
+/// to much of a national dataset is checked place by place, milliseconds that must not hold
+/// up the async threads serving everyone else.
+pub(super) async fn off_the_async_threads_if<T: Send + 'static>(
+    cheap: bool,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    if cheap {
+        return Ok(work());
+    }
+    tokio::task::spawn_blocking(work).await.map_err(|e| {
+        tracing::error!(error = %e, "a search on the blocking threads failed");
+        ApiError::internal()
+    })
+}
+
 /// The FeatureCollection as pieces: a small JSON head, then each feature's prepared bytes.
 pub(super) fn collection_pieces(index: &PlaceIndex, page: &Page, links: &[Link]) -> Vec<Bytes> {
+    collection_pieces_matching(index, page, links, None)
+}
+
+/// [`collection_pieces`], with `properties.matched` in each feature of a text search.
+pub(super) fn collection_pieces_matching(
+    index: &PlaceIndex,
+    page: &Page,
+    links: &[Link],
+    terms: Option<&Terms>,
+) -> Vec<Bytes> {
     let now = OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .expect("0 ns is valid");
@@ -196,10 +228,21 @@ pub(super) fn collection_pieces(index: &PlaceIndex, page: &Page, links: &[Link])
         if i > 0 {
             pieces.push(Bytes::from_static(b","));
         }
-        index
-            .entry(hit.slot)
-            .feature
-            .pieces(hit.distance_m, &mut pieces);
+        let feature = &index.entry(hit.slot).feature;
+        match terms {
+            None => feature.pieces(hit.distance_m, &mut pieces),
+            Some(terms) => {
+                let mut members = hit.distance_m.map(distance_member).unwrap_or_default();
+                let mask = index.matched_fields(hit.slot, terms);
+                let fields: Vec<&str> = FIELDS
+                    .iter()
+                    .filter(|f| mask & f.bit() != 0)
+                    .map(|f| f.as_str())
+                    .collect();
+                members.push_str(&matched_member(&fields));
+                feature.pieces_spliced(members, &mut pieces);
+            }
+        }
     }
     pieces.push(Bytes::from_static(b"]}"));
     pieces

@@ -10,9 +10,10 @@ mod facets;
 mod feature;
 mod plan;
 mod spatial;
+mod suggest;
 pub mod text;
 
-pub use feature::{PreparedFeature, PublicProperties};
+pub use feature::{PreparedFeature, PublicProperties, distance_member, matched_member};
 pub use text::{Field, FieldMask, Terms};
 
 use crate::domain::spelling::Spellings;
@@ -410,6 +411,11 @@ impl IndexBuilder {
 use facets::status_slot;
 
 impl Entry {
+    /// The category's index in [`Reference::categories`].
+    pub fn category(&self) -> u16 {
+        self.category
+    }
+
     fn filed(&self) -> Filed {
         Filed {
             status: self.status,

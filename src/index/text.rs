@@ -118,16 +118,6 @@ impl PlaceText {
             .filter(|&&f| memchr::memmem::find(self.field(f).as_bytes(), term.as_bytes()).is_some())
             .fold(0, |m, f| m | f.bit())
     }
-
-    /// Whether the name or the reading (each value on its own) satisfies `test`.
-    fn name_or_reading(&self, test: impl Fn(&str) -> bool) -> bool {
-        [Field::Name, Field::NameKana].into_iter().any(|f| {
-            self.field(f)
-                .split(SEPARATOR)
-                .filter(|v| !v.is_empty())
-                .any(&test)
-        })
-    }
 }
 
 /// A uni- or bigram: two characters, the second [`NO_CHAR`] for a unigram.
@@ -277,13 +267,15 @@ pub struct TextIndex {
 /// Where a place matched a query, best first: the ranking of [`TextIndex::rank`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Tier {
-    /// The name (or its reading) is exactly the query.
+    /// The name is exactly the query.
     ExactName,
-    /// The name (or its reading) starts with the query.
+    /// The name starts with the query's first word.
     NamePrefix,
     /// Every word is in the name.
     Name,
-    /// Every word is in the reading (`name_kana`).
+    /// The reading (`name_kana`) is the query or starts with its first word.
+    ReadingPrefix,
+    /// Every word is in the reading.
     Reading,
     /// Somewhere else: tags, description, address, schedule, audience, category, area.
     Other,
@@ -451,7 +443,7 @@ impl TextIndex {
     }
 
     /// `candidates` (places that match `terms`) split by [`Tier`], best first, each in slot
-    /// order. Only the name and reading of places in the first two tiers are read; the rest is
+    /// order. Only the names and readings that start like the query are read; the rest is
     /// set algebra.
     pub fn rank(&self, terms: &Terms, candidates: &RoaringBitmap) -> Vec<(Tier, RoaringBitmap)> {
         let none = |_: &str| None;
@@ -464,32 +456,48 @@ impl TextIndex {
             let mut chars = s.chars();
             let (a, b) = (chars.next(), chars.next());
             let Some(a) = a else { continue };
-            let g = [gram(a, b)];
-            starting |= self.starts.holding_all(&g) & candidates;
+            starting |= self.starts.holding_all(&[gram(a, b)]) & candidates;
         }
-        let mut exact = RoaringBitmap::new();
-        starting.retain(|slot| {
+        let (mut exact, mut name_prefix, mut reading_prefix) = Default::default();
+        for slot in &starting {
             let t = self.text(slot);
-            if t.name_or_reading(|v| whole.iter().any(|w| v == w)) {
-                exact.insert(slot);
-                return false;
-            }
-            t.name_or_reading(|v| first.iter().any(|w| v.starts_with(w.as_str())))
-        });
+            let is = |f: Field, test: &dyn Fn(&str) -> bool| {
+                t.field(f)
+                    .split(SEPARATOR)
+                    .filter(|v| !v.is_empty())
+                    .any(test)
+            };
+            let set: &mut RoaringBitmap = if is(Field::Name, &|v| whole.iter().any(|w| v == w)) {
+                &mut exact
+            } else if is(Field::Name, &|v| {
+                first.iter().any(|w| v.starts_with(w.as_str()))
+            }) {
+                &mut name_prefix
+            } else if is(Field::NameKana, &|v| {
+                whole.iter().any(|w| v == w) || first.iter().any(|w| v.starts_with(w.as_str()))
+            }) {
+                &mut reading_prefix
+            } else {
+                continue;
+            };
+            set.insert(slot);
+        }
         let in_name = self.every_word(Part::Name, terms, &none, Some(candidates));
-        let mut in_reading = self.every_word(Part::Reading, terms, &none, Some(candidates));
-        in_reading |= &in_name;
+        let in_reading = self.every_word(Part::Reading, terms, &none, Some(candidates));
         // Each tier without the better ones.
-        let mut seen = &exact | &starting;
+        let mut seen = &exact | &name_prefix;
         let name = &in_name - &seen;
         seen |= &name;
+        reading_prefix -= &seen;
+        seen |= &reading_prefix;
         let reading = &in_reading - &seen;
         seen |= &reading;
         let other = candidates - &seen;
         vec![
             (Tier::ExactName, exact),
-            (Tier::NamePrefix, starting),
+            (Tier::NamePrefix, name_prefix),
             (Tier::Name, name),
+            (Tier::ReadingPrefix, reading_prefix),
             (Tier::Reading, reading),
             (Tier::Other, other),
         ]
@@ -629,6 +637,7 @@ mod tests {
             ("集会所", "", "サロンを開きます"), // 2: other field
             ("サロン ひまわり", "", ""),        // 3: prefix
             ("憩いの家", "イコイサロン", ""),   // 4: reading
+            ("憩", "サロンノイエ", ""),         // 5: reading prefix
         ]);
         let words = crate::domain::text::query_terms("サロン");
         let terms = t.terms(&words);
@@ -644,6 +653,7 @@ mod tests {
                 (Tier::ExactName, vec![1]),
                 (Tier::NamePrefix, vec![3]),
                 (Tier::Name, vec![0]),
+                (Tier::ReadingPrefix, vec![5]),
                 (Tier::Reading, vec![4]),
                 (Tier::Other, vec![2]),
             ]
