@@ -112,7 +112,7 @@ async fn every_query_of_the_corpus_finds_what_it_must_and_nothing_it_must_not() 
         }
         for f in a.features() {
             let m = &f["properties"]["matched"];
-            if !m.as_array().is_some_and(|m| !m.is_empty()) {
+            if m.as_array().is_none_or(|m| m.is_empty()) {
                 fail(format!(
                     "{} has no properties.matched: {m}",
                     f["properties"]["name"]
