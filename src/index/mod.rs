@@ -293,6 +293,11 @@ impl PlaceIndex {
         }
     }
 
+    /// Approximate bytes the text index holds (its keys and gram sets), for benchmarks and logs.
+    pub fn text_heap_bytes(&self) -> usize {
+        self.text.heap_bytes()
+    }
+
     /// A query's normalised words with their spellings (see [`Spellings`]); `None` for none.
     pub fn search_terms(&self, words: &[String]) -> Option<Terms> {
         (!words.is_empty()).then(|| self.text.terms(words))
