@@ -131,7 +131,6 @@ fn one_machi_no_hokenshitsu_per_area_open_on_weekdays_except_holidays_and_new_ye
             text(f, "schedule"),
             "Mo-Fr 09:00-16:30; PH off; Dec 29-Jan 03 off"
         );
-        assert!(text(f, "schedule_note").contains("年末年始"));
         assert_eq!(text(f, "status"), "published");
     }
 }
@@ -142,10 +141,31 @@ fn schedules_use_several_opening_hours_patterns() {
         .iter()
         .map(|f| text(f, "schedule").to_owned())
         .collect();
-    for pattern in ["[2,4]", "[-1]", ",13:", "PH off", "Dec 29-Jan 03 off"] {
+    // Weekly, nth and last weekdays, several days, two ranges a day, Japanese holidays off,
+    // the year end off, a month off, and comments.
+    for pattern in [
+        "Tu 1",
+        "[2,4]",
+        "[-1]",
+        "Mo,We,Fr",
+        "Mo-Fr",
+        ",13:",
+        "PH off",
+        "Dec 29-Jan 03 off",
+        "Dec off",
+        "\"予約制\"",
+    ] {
         assert!(
             schedules.iter().any(|s| s.contains(pattern)),
             "no schedule uses {pattern}"
         );
+    }
+    // Every one is read by the evaluator, and every one has a reading in Japanese (none falls
+    // back to the OSM text).
+    for s in schedules.iter().filter(|s| !s.is_empty()) {
+        let schedule =
+            tsunagari::domain::schedule::Schedule::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+        let ja = schedule.text(tsunagari::domain::schedule::Lang::Ja);
+        assert_ne!(ja, *s, "{s} has a Japanese reading");
     }
 }

@@ -137,9 +137,12 @@ async fn repeated_failures_are_refused_for_a_while_and_other_accounts_are_unaffe
 
 #[tokio::test]
 async fn sessions_end_after_idle_time_and_absolutely() {
+    // Session ages are kept in whole seconds, so a computed age can be up to a second more or
+    // less than the real one: every wait below stays more than a second clear of its limit,
+    // measured from the login, so that a slow moment on a shared machine cannot flip it.
     let idle = TestServer::start_with(HttpConfig {
         auth: AuthConfig {
-            idle: Duration::from_secs(1),
+            idle: Duration::from_secs(3),
             ..AuthConfig::default()
         },
         ..HttpConfig::default()
@@ -147,14 +150,15 @@ async fn sessions_end_after_idle_time_and_absolutely() {
     .await;
     idle.add_user("tanaka", Role::Staff).await;
     let session = idle.login("tanaka").await;
+    let logged_in = tokio::time::Instant::now();
     assert_eq!(session.get("/api/me").await.status, 200);
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    tokio::time::sleep_until(logged_in + Duration::from_millis(4500)).await;
     session.get("/api/me").await.assert_problem(401);
 
     let absolute = TestServer::start_with(HttpConfig {
         auth: AuthConfig {
             idle: Duration::from_secs(60),
-            absolute: Duration::from_secs(4),
+            absolute: Duration::from_secs(6),
             ..AuthConfig::default()
         },
         ..HttpConfig::default()
@@ -162,13 +166,14 @@ async fn sessions_end_after_idle_time_and_absolutely() {
     .await;
     absolute.add_user("tanaka", Role::Staff).await;
     let session = absolute.login("tanaka").await;
-    // Used every second (ages are whole seconds, so stay a second clear of the limit)…
-    for _ in 0..3 {
+    let logged_in = tokio::time::Instant::now();
+    // Used every second, well inside the idle limit…
+    for second in 0..3 {
+        tokio::time::sleep_until(logged_in + Duration::from_secs(second)).await;
         assert_eq!(session.get("/api/me").await.status, 200, "in use");
-        tokio::time::sleep(Duration::from_millis(900)).await;
     }
     // …and still ended once the absolute lifetime is over.
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    tokio::time::sleep_until(logged_in + Duration::from_millis(7500)).await;
     session.get("/api/me").await.assert_problem(401);
 }
 
@@ -681,6 +686,14 @@ async fn the_role_matrix_holds_for_every_route() {
             Method::POST,
             format!("{}/restore", item(&draft)),
             Some(json!({"version": 1})),
+            401,
+            403,
+            200,
+        ),
+        (
+            Method::POST,
+            "/api/schedules/interpret".into(),
+            Some(json!({"text": "毎週火曜 10時〜12時"})),
             401,
             403,
             200,

@@ -6,6 +6,7 @@ pub mod datetime;
 pub mod location;
 pub mod place;
 pub mod reference;
+pub mod schedule;
 pub mod spelling;
 pub mod text;
 

@@ -4,6 +4,7 @@
 //! it into [`PlaceFields`], which hold only values that obey every rule below. The write path
 //! takes nothing else, so the store and the index never see an invalid place.
 
+use super::schedule::Schedule;
 use super::{BBox, LonLat, Reference};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -239,7 +240,16 @@ impl PlaceInput {
                 Ok(p) => Some(p),
             },
         };
-        let schedule = check.text("schedule", self.schedule, MAX_SHORT_TEXT_CHARS, false);
+        // Stored as OSM `opening_hours` syntax; Japanese as staff say it is converted.
+        let schedule = check
+            .text("schedule", self.schedule, MAX_SHORT_TEXT_CHARS, false)
+            .and_then(|text| match Schedule::read(&text) {
+                Ok(s) => Some(s.osm().to_owned()),
+                Err(e) => {
+                    check.fail("schedule", e.reason);
+                    None
+                }
+            });
         let schedule_note = check.text(
             "schedule_note",
             self.schedule_note,
@@ -452,6 +462,19 @@ mod tests {
         ] {
             assert!(fields.contains(&f), "{f} not reported in {errors:?}");
         }
+    }
+
+    #[test]
+    fn schedules_are_stored_as_osm_and_unreadable_ones_refused() {
+        let mut i = input();
+        i.schedule = Some("第2・第4水曜日 13:30-15:30".into());
+        let f = i.validate(&Reference::builtin()).unwrap();
+        assert_eq!(f.schedule.as_deref(), Some("We[2,4] 13:30-15:30"));
+        let mut i = input();
+        i.schedule = Some("毎週火曜 ほげ".into());
+        let errors = i.validate(&Reference::builtin()).unwrap_err();
+        assert_eq!(errors[0].field, "schedule");
+        assert!(errors[0].reason.contains("ほげ"), "{errors:?}");
     }
 
     #[test]

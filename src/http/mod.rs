@@ -15,6 +15,7 @@ mod place_edits;
 mod places;
 pub mod query;
 mod reference;
+mod schedules;
 mod streamed;
 mod suggest;
 mod write_timeout;
@@ -71,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/suggest", public_read(suggest::suggest))
         .route("/api/openapi.json", public_read(openapi::document))
         .route("/api/map-config", public_read(pages::map_config))
+        .route("/api/schedules/interpret", post(schedules::interpret))
         .route("/api/login", post(auth::login))
         .route("/api/logout", post(auth::logout))
         .route("/api/me", get(auth::me))

@@ -57,8 +57,16 @@ use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, T
         super::place_edits::restore,
         super::place_edits::verify,
         super::place_edits::review,
+        super::schedules::interpret,
     ),
-    components(schemas(Problem, Link, FeatureCollectionDoc, FeatureDoc, PointDoc))
+    components(schemas(
+        Problem,
+        Link,
+        FeatureCollectionDoc,
+        FeatureDoc,
+        PropertiesDoc,
+        PointDoc
+    ))
 )]
 struct ApiDoc;
 
@@ -83,8 +91,29 @@ pub struct FeatureDoc {
     /// The place's id, a UUID.
     id: String,
     geometry: PointDoc,
-    properties: PublicProperties<'static>,
+    properties: PropertiesDoc,
     links: Option<Vec<Link>>,
+}
+
+/// A place's properties: what staff recorded, and what each answer adds.
+#[derive(Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct PropertiesDoc {
+    #[serde(flatten)]
+    recorded: PublicProperties<'static>,
+    /// With `near`: great-circle distance from the point, in metres (0.1 m).
+    distance_m: Option<f64>,
+    /// `schedule` in words, in the answer's language (`lang` or Accept-Language):
+    /// 「第2・第4水曜 13:30〜15:30」 / "2nd and 4th Wednesday 13:30–15:30". Null without a
+    /// schedule.
+    schedule_text: Option<String>,
+    /// The start of the next session after the time of the answer (Japan time, RFC 3339),
+    /// within 60 days; null when there is none.
+    #[schema(format = DateTime)]
+    next_open: Option<String>,
+    /// When the session under way ends, if one is under way at the time of the answer.
+    #[schema(format = DateTime)]
+    open_until: Option<String>,
 }
 
 /// A page of places.

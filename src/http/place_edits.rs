@@ -10,7 +10,7 @@ use super::auth::Editor;
 use super::error::{ApiError, Problem};
 use super::json::JsonBody;
 use super::links::{BaseUrl, GEO_JSON, Link};
-use super::places::{collection_pieces, feature_response, geo_json, no_store};
+use super::places::{Rendering, collection_pieces, feature_response, geo_json, no_store};
 use crate::app::AppState;
 use crate::domain::{FieldError, Place, PlaceFields, PlaceInput, Reference};
 use crate::index::{Hit, Page, PreparedFeature};
@@ -175,7 +175,12 @@ fn edited(state: &AppState, base: &BaseUrl, id: Uuid) -> Result<Response, ApiErr
     let entry = index
         .get(&id)
         .ok_or_else(|| ApiError::not_found(format!("no place with id {id}")))?;
-    Ok(feature_response(entry, base))
+    Ok(feature_response(
+        &index,
+        entry,
+        base,
+        Rendering::japanese_now(),
+    ))
 }
 
 /// Adds a place: a GeoJSON Feature; a draft unless `properties.status` says otherwise.
@@ -504,7 +509,7 @@ pub async fn review(
             GEO_JSON,
             None,
         )];
-        collection_pieces(&index, &page, &links)
+        collection_pieces(&index, &page, &links, Rendering::japanese_now())
     };
     let body: Vec<u8> = pieces.concat();
     Ok(no_store(geo_json(Body::from(body))))

@@ -7,13 +7,15 @@ use super::query::{FeatureFormat, ITEM_PARAMS, ItemsParams, ParamKind};
 use super::streamed::{StreamedBody, total_len};
 use crate::app::AppState;
 use crate::domain::Status;
+use crate::domain::schedule::{self, Lang};
 use crate::index::text::FIELDS;
-use crate::index::{Entry, Page, PlaceIndex, Terms, distance_member, matched_member};
+use crate::index::{Entry, Page, PlaceIndex, Terms, matched_member};
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
 use bytes::Bytes;
+use chrono::NaiveDateTime;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use utoipa::IntoParams;
@@ -44,7 +46,7 @@ impl IntoParams for ItemsParamsDoc {
     }
 }
 
-/// `f` of a single feature, for the OpenAPI document (see [`FeatureFormat`]).
+/// `f` and `lang` of a single feature, for the OpenAPI document (see [`FeatureFormat`]).
 pub struct FeatureFormatDoc;
 
 impl IntoParams for FeatureFormatDoc {
@@ -57,6 +59,18 @@ impl IntoParams for FeatureFormatDoc {
                 .required(utoipa::openapi::Required::False)
                 .schema(Some(super::openapi::param_schema(ParamKind::Enum(&[
                     "json", "geojson",
+                ]))))
+                .build(),
+            ParameterBuilder::new()
+                .name("lang")
+                .parameter_in(ParameterIn::Query)
+                .description(Some(
+                    "Language of rendered texts (`schedule_text`): ja or en. Without it, the \
+                     Accept-Language header decides; Japanese by default.",
+                ))
+                .required(utoipa::openapi::Required::False)
+                .schema(Some(super::openapi::param_schema(ParamKind::Enum(&[
+                    "ja", "en",
                 ]))))
                 .build(),
         ]
@@ -81,6 +95,7 @@ pub async fn items(
     State(state): State<AppState>,
     viewer: Viewer,
     base: BaseUrl,
+    headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let params = ItemsParams::parse(raw.as_deref(), state.places.read().reference())?;
@@ -91,7 +106,10 @@ pub async fn items(
         });
     }
     let private = params.wants_private;
-    let cheap = params.query.filter.terms.is_empty();
+    let rendering = Rendering::for_request(params.lang, &headers);
+    // Words, `datetime` and `open_at` may test many places one by one (see index::plan).
+    let filter = &params.query.filter;
+    let cheap = filter.terms.is_empty() && filter.updated.is_none() && filter.open.is_none();
     let answer = {
         let state = state.clone();
         move || {
@@ -99,7 +117,7 @@ pub async fn items(
             let page = index.query(&params.query);
             let links = page_links(&base, &params, &page);
             let terms = index.search_terms(&params.query.filter.terms);
-            collection_pieces_matching(&index, &page, &links, terms.as_ref())
+            collection_pieces_matching(&index, &page, &links, rendering, terms.as_ref())
         }
     };
     let pieces = off_the_async_threads_if(cheap, answer).await?;
@@ -195,9 +213,69 @@ pub(super) async fn off_the_async_threads_if<T: Send + 'static>(
     })
 }
 
-/// The FeatureCollection as pieces: a small JSON head, then each feature's prepared bytes.
-pub(super) fn collection_pieces(index: &PlaceIndex, page: &Page, links: &[Link]) -> Vec<Bytes> {
-    collection_pieces_matching(index, page, links, None)
+/// How features are rendered for one request: the language of `schedule_text`, and the
+/// moment (Japan time) from which `next_open` is counted.
+#[derive(Debug, Clone, Copy)]
+pub struct Rendering {
+    pub lang: Lang,
+    pub now: NaiveDateTime,
+}
+
+impl Rendering {
+    /// `lang` if given, else the Accept-Language header's preference between Japanese and
+    /// English, else Japanese.
+    pub fn for_request(lang: Option<Lang>, headers: &HeaderMap) -> Self {
+        let lang = lang.unwrap_or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(preferred_lang)
+                .unwrap_or_default()
+        });
+        Self {
+            lang,
+            now: schedule::jst_now(),
+        }
+    }
+
+    /// Japanese, now: for the staff's own answers.
+    pub fn japanese_now() -> Self {
+        Self::for_request(Some(Lang::Ja), &HeaderMap::new())
+    }
+}
+
+/// The language of the highest-weighted `ja…` or `en…` range in an Accept-Language value;
+/// the earlier one on a tie.
+fn preferred_lang(accept: &str) -> Option<Lang> {
+    let mut best: Option<(f32, Lang)> = None;
+    for range in accept.split(',') {
+        let mut parts = range.split(';');
+        let tag = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = parts
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .and_then(|q| q.trim().parse::<f32>().ok())
+            .filter(|q| q.is_finite())
+            .unwrap_or(1.0);
+        let primary = tag.split('-').next().unwrap_or("");
+        let Some(lang) = Lang::parse(primary) else {
+            continue;
+        };
+        if q > 0.0 && best.is_none_or(|(b, _)| q > b) {
+            best = Some((q, lang));
+        }
+    }
+    best.map(|(_, lang)| lang)
+}
+
+/// The FeatureCollection as pieces: a small JSON head, then each feature's prepared bytes
+/// with what this request adds spliced in.
+pub(super) fn collection_pieces(
+    index: &PlaceIndex,
+    page: &Page,
+    links: &[Link],
+    rendering: Rendering,
+) -> Vec<Bytes> {
+    collection_pieces_matching(index, page, links, rendering, None)
 }
 
 /// [`collection_pieces`], with `properties.matched` in each feature of a text search.
@@ -205,6 +283,7 @@ pub(super) fn collection_pieces_matching(
     index: &PlaceIndex,
     page: &Page,
     links: &[Link],
+    rendering: Rendering,
     terms: Option<&Terms>,
 ) -> Vec<Bytes> {
     let now = OffsetDateTime::now_utc()
@@ -218,7 +297,7 @@ pub(super) fn collection_pieces_matching(
         "links": links,
     })
     .to_string();
-    let mut pieces = Vec::with_capacity(page.hits.len() * 2 + 2);
+    let mut pieces = Vec::with_capacity(page.hits.len() * 5 + 2);
     // The head without its closing brace, then the features.
     let mut head = head.into_bytes();
     head.pop();
@@ -228,21 +307,23 @@ pub(super) fn collection_pieces_matching(
         if i > 0 {
             pieces.push(Bytes::from_static(b","));
         }
-        let feature = &index.entry(hit.slot).feature;
-        match terms {
-            None => feature.pieces(hit.distance_m, &mut pieces),
-            Some(terms) => {
-                let mut members = hit.distance_m.map(distance_member).unwrap_or_default();
-                let mask = index.matched_fields(hit.slot, terms);
-                let fields: Vec<&str> = FIELDS
-                    .iter()
-                    .filter(|f| mask & f.bit() != 0)
-                    .map(|f| f.as_str())
-                    .collect();
-                members.push_str(&matched_member(&fields));
-                feature.pieces_spliced(members, &mut pieces);
-            }
-        }
+        let entry = index.entry(hit.slot);
+        let [schedule_text, next_open] =
+            index.schedule_pieces(entry, rendering.lang, rendering.now);
+        let matched = terms.map_or_else(Bytes::new, |terms| {
+            let mask = index.matched_fields(hit.slot, terms);
+            let fields: Vec<&str> = FIELDS
+                .iter()
+                .filter(|f| mask & f.bit() != 0)
+                .map(|f| f.as_str())
+                .collect();
+            Bytes::from(matched_member(&fields))
+        });
+        entry.feature.pieces(
+            hit.distance_m,
+            &[matched, schedule_text, next_open],
+            &mut pieces,
+        );
     }
     pieces.push(Bytes::from_static(b"]}"));
     pieces
@@ -260,7 +341,8 @@ pub(super) fn collection_pieces_matching(
          content_type = "application/problem+json", body = Problem),
     ))]
 pub async fn item(
-    _: FeatureFormat,
+    format: FeatureFormat,
+    headers: HeaderMap,
     State(state): State<AppState>,
     viewer: Viewer,
     base: BaseUrl,
@@ -275,12 +357,18 @@ pub async fn item(
         .get(&uuid)
         .filter(|e| e.status == Status::Published || viewer.edits_places())
         .ok_or_else(not_found)?;
-    Ok(feature_response(entry, &base))
+    let rendering = Rendering::for_request(format.lang, &headers);
+    Ok(feature_response(&index, entry, &base, rendering))
 }
 
 /// One place as a GeoJSON Feature with its links, and its version as the `ETag` that writes
 /// send back in `If-Match`.
-pub(super) fn feature_response(entry: &Entry, base: &BaseUrl) -> Response {
+pub(super) fn feature_response(
+    index: &PlaceIndex,
+    entry: &Entry,
+    base: &BaseUrl,
+    rendering: Rendering,
+) -> Response {
     let links = vec![
         Link::new(
             base.url(&format!("/api/collections/places/items/{}", entry.id)),
@@ -300,7 +388,8 @@ pub(super) fn feature_response(entry: &Entry, base: &BaseUrl) -> Response {
         "links".into(),
         serde_json::to_value(links).expect("links serialise"),
     );
-    let mut response = geo_json(Body::from(entry.feature.with_members(&members)));
+    let splices = index.schedule_pieces(entry, rendering.lang, rendering.now);
+    let mut response = geo_json(Body::from(entry.feature.with_members(&splices, &members)));
     response
         .headers_mut()
         .insert(header::ETAG, etag(entry.version));

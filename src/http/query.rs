@@ -4,6 +4,7 @@
 //! name, and the OpenAPI document describes exactly these (GDAL reads it to learn them).
 
 use super::error::ApiError;
+use crate::domain::schedule::{Lang, OpenWindow};
 use crate::domain::{BBox, LonLat, Radius, Reference, Status, TimeRange, text};
 use crate::index::{Filter, Near, PlaceQuery};
 
@@ -118,6 +119,21 @@ pub const ITEM_PARAMS: &[ParamSpec] = &[
         },
     },
     ParamSpec {
+        name: "open_at",
+        description: "Only places whose schedule is open then (Japan time): an instant in RFC \
+                      3339 (`2026-12-01T10:00:00+09:00`; without an offset, Japan time), a date \
+                      (`2026-12-01`: open at any time that day), or an interval `start/end` \
+                      (open at any moment of it, at most 31 days). Places without a schedule, \
+                      or whose schedule cannot be read, are never counted open.",
+        kind: ParamKind::String,
+    },
+    ParamSpec {
+        name: "lang",
+        description: "Language of rendered texts (`schedule_text`): ja or en. Without it, \
+                      the Accept-Language header decides; Japanese by default.",
+        kind: ParamKind::Enum(&["ja", "en"]),
+    },
+    ParamSpec {
         name: "status",
         description: "Statuses, comma-separated. Anything but published needs a staff session.",
         kind: ParamKind::Enum(&["draft", "published", "archived"]),
@@ -137,6 +153,8 @@ pub struct ItemsParams {
     pub wants_private: bool,
     /// Every parameter as given (decoded), to rebuild `self` and `next` links.
     pub pairs: Vec<(String, String)>,
+    /// `lang`, when given.
+    pub lang: Option<Lang>,
 }
 
 impl ItemsParams {
@@ -189,6 +207,10 @@ impl ItemsParams {
         let categories = codes(get("category"), "category", |c| reference.category_index(c))?;
         let areas = codes(get("area"), "area", |a| reference.area_index(a))?;
         let terms = get("q").map(search_words).transpose()?.unwrap_or_default();
+        let open = get("open_at")
+            .map(|v| OpenWindow::parse(v).map_err(|e| ApiError::invalid_parameter("open_at", e)))
+            .transpose()?;
+        let lang = get("lang").map(parse_lang).transpose()?;
         let point = get("near").map(|v| parse_point("near", v)).transpose()?;
         let radius = match get("radius") {
             None => None,
@@ -246,12 +268,14 @@ impl ItemsParams {
                     terms,
                     statuses,
                     updated,
+                    open,
                 },
                 offset,
                 limit,
             },
             wants_private,
             pairs,
+            lang,
         })
     }
 }
@@ -271,6 +295,11 @@ pub fn search_words(q: &str) -> Result<Vec<String>, ApiError> {
         ));
     }
     Ok(text::query_terms(q))
+}
+
+fn parse_lang(v: &str) -> Result<Lang, ApiError> {
+    Lang::parse(v)
+        .ok_or_else(|| ApiError::invalid_parameter("lang", format!("{v:?} is not one of ja, en")))
 }
 
 /// A whole number ≥ 1; above [`MAX_LIMIT`] it is clamped to it (OGC API – Features Part 1:
@@ -361,8 +390,11 @@ fn codes(
 /// does, so that a typo never passes silently.
 pub struct OnlyFormat;
 
-/// Like [`OnlyFormat`], for a single feature: `f=geojson` too, as `…/items` takes it.
-pub struct FeatureFormat;
+/// Like [`OnlyFormat`], for a single feature: `f=geojson` too, as `…/items` takes it, and
+/// `lang` for its rendered texts.
+pub struct FeatureFormat {
+    pub lang: Option<Lang>,
+}
 
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for OnlyFormat {
     type Rejection = ApiError;
@@ -371,7 +403,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for OnlyFormat {
         parts: &mut axum::http::request::Parts,
         _: &S,
     ) -> Result<Self, ApiError> {
-        only_format(parts.uri.query(), &["json"]).map(|()| Self)
+        only_format(parts.uri.query(), &["json"], "only f").map(|()| Self)
     }
 }
 
@@ -382,11 +414,26 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for FeatureFormat {
         parts: &mut axum::http::request::Parts,
         _: &S,
     ) -> Result<Self, ApiError> {
-        only_format(parts.uri.query(), &["json", "geojson"]).map(|()| Self)
+        let mut lang = None;
+        let mut rest = Vec::new();
+        for (name, value) in form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes()) {
+            if name == "lang" {
+                if lang.is_some() {
+                    return Err(ApiError::invalid_parameter("lang", "given more than once"));
+                }
+                lang = Some(parse_lang(&value)?);
+            } else {
+                rest.push((name, value));
+            }
+        }
+        let rest = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(rest)
+            .finish();
+        only_format(Some(&rest), &["json", "geojson"], "f and lang").map(|()| Self { lang })
     }
 }
 
-fn only_format(query: Option<&str>, formats: &[&str]) -> Result<(), ApiError> {
+fn only_format(query: Option<&str>, formats: &[&str], takes: &str) -> Result<(), ApiError> {
     for (name, value) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
         match name.as_ref() {
             "f" if value.is_empty() || formats.contains(&value.as_ref()) => {}
@@ -399,7 +446,7 @@ fn only_format(query: Option<&str>, formats: &[&str]) -> Result<(), ApiError> {
             other => {
                 return Err(ApiError::invalid_parameter(
                     other,
-                    "unknown parameter; this route takes only f",
+                    format!("unknown parameter; this route takes {takes}"),
                 ));
             }
         }

@@ -1,7 +1,8 @@
-//! The places of each status, category and area as sets of slots, so that a query starts from
-//! the places a filter names instead of testing every place; and the normalised labels of each
-//! category and area, so that a search for 「サロン」 or "salon" finds every place of that
-//! category without each place holding the label.
+//! The places of each status, category, area and distinct schedule as sets of slots, so that a
+//! query starts from the places a filter names instead of testing every place; and the
+//! normalised labels of each category, area and schedule, so that a search for 「サロン」 or
+//! "salon" finds every place of that category, and 「火曜」 every place whose schedule reads
+//! so, without each place holding the label.
 
 use crate::domain::{Reference, Status, text::normalize};
 use roaring::RoaringBitmap;
@@ -14,6 +15,10 @@ pub struct Facets {
     category_labels: Vec<[String; 2]>,
     /// Per area: its name, reading and English name, normalised.
     area_labels: Vec<[String; 3]>,
+    /// Per distinct schedule (its id in the index's schedule table).
+    schedules: Vec<RoaringBitmap>,
+    /// Per distinct schedule: how it reads in Japanese and in English, normalised.
+    schedule_labels: Vec<[String; 2]>,
 }
 
 /// What a place is filed under.
@@ -22,6 +27,7 @@ pub struct Filed {
     pub status: Status,
     pub category: u16,
     pub area: Option<u16>,
+    pub schedule: Option<u32>,
 }
 
 impl Facets {
@@ -46,7 +52,20 @@ impl Facets {
                     ]
                 })
                 .collect(),
+            schedules: Vec::new(),
+            schedule_labels: Vec::new(),
         }
+    }
+
+    /// The labels of schedule `id`, the next one not yet seen (ids are handed out in order).
+    pub fn add_schedule(&mut self, id: u32, ja: &str, en: &str) {
+        debug_assert_eq!(id as usize, self.schedules.len());
+        self.schedules.push(RoaringBitmap::new());
+        self.schedule_labels.push([normalize(ja), normalize(en)]);
+    }
+
+    pub fn knows_schedule(&self, id: u32) -> bool {
+        (id as usize) < self.schedules.len()
     }
 
     pub fn add(&mut self, slot: u32, f: Filed) {
@@ -55,6 +74,9 @@ impl Facets {
         if let Some(a) = f.area {
             self.areas[usize::from(a)].insert(slot);
         }
+        if let Some(s) = f.schedule {
+            self.schedules[s as usize].insert(slot);
+        }
     }
 
     pub fn remove(&mut self, slot: u32, f: Filed) {
@@ -62,6 +84,9 @@ impl Facets {
         self.categories[usize::from(f.category)].remove(slot);
         if let Some(a) = f.area {
             self.areas[usize::from(a)].remove(slot);
+        }
+        if let Some(s) = f.schedule {
+            self.schedules[s as usize].remove(slot);
         }
     }
 
@@ -100,6 +125,27 @@ impl Facets {
             })
             .collect();
         (!hits.is_empty()).then(|| self.in_areas(&hits))
+    }
+
+    /// Places whose schedule reads with `term` (「火曜」, "tuesday").
+    pub fn schedule_label_holds(&self, term: &str) -> Option<RoaringBitmap> {
+        let sets: Vec<&RoaringBitmap> = self
+            .schedule_labels
+            .iter()
+            .zip(&self.schedules)
+            .filter(|(labels, _)| labels.iter().any(|l| l.contains(term)))
+            .map(|(_, set)| set)
+            .collect();
+        (!sets.is_empty()).then(|| union(sets.into_iter()))
+    }
+
+    /// Whether a schedule's text holds `term`.
+    pub fn schedule_holds(&self, schedule: Option<u32>, term: &str) -> bool {
+        schedule.is_some_and(|s| {
+            self.schedule_labels[s as usize]
+                .iter()
+                .any(|l| l.contains(term))
+        })
     }
 
     /// Whether a category's or an area's label holds `term`.

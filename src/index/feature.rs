@@ -104,40 +104,48 @@ impl PreparedFeature {
         }
     }
 
-    /// The feature as pieces of a response: the shared bytes themselves or, with
-    /// `properties.distance_m` (rounded to 0.1 m), slices of them around the distance.
-    pub fn pieces(&self, distance_m: Option<f64>, out: &mut Vec<Bytes>) {
-        match distance_m {
-            None => out.push(self.json.clone()),
-            Some(d) => self.pieces_spliced(distance_member(d), out),
-        }
-    }
-
-    /// The feature as pieces, with `members` (each `"name":value,`) spliced in first in
-    /// `properties`: the shared bytes are sliced around them, never re-encoded.
-    pub fn pieces_spliced(&self, members: String, out: &mut Vec<Bytes>) {
-        if members.is_empty() {
+    /// The feature as pieces of a response: slices of the shared bytes around what the
+    /// request adds right after `"properties":{` — `distance_m` (rounded to 0.1 m) for near
+    /// queries, and `splices`, each a run of complete `"name":value,` members.
+    pub fn pieces(&self, distance_m: Option<f64>, splices: &[Bytes], out: &mut Vec<Bytes>) {
+        if distance_m.is_none() && splices.iter().all(Bytes::is_empty) {
             out.push(self.json.clone());
             return;
         }
         out.push(self.json.slice(..self.properties_at));
-        out.push(Bytes::from(members));
+        if let Some(d) = distance_m {
+            let rounded = (d * 10.0).round() / 10.0;
+            out.push(Bytes::from(format!(
+                "\"distance_m\":{},",
+                serde_json::to_string(&rounded).expect("finite")
+            )));
+        }
+        out.extend(splices.iter().filter(|s| !s.is_empty()).cloned());
         out.push(self.json.slice(self.properties_at..));
     }
 
-    /// The feature with extra top-level members (for a single item's `links`).
-    pub fn with_members(&self, members: &serde_json::Map<String, serde_json::Value>) -> String {
-        let json = self.as_str();
-        let mut out = String::with_capacity(json.len() + 256);
-        out.push_str(&json[..json.len() - 1]);
-        for (key, value) in members {
-            out.push(',');
-            out.push_str(&serde_json::to_string(key).expect("string"));
-            out.push(':');
-            out.push_str(&value.to_string());
+    /// The feature with `splices` (see [`Self::pieces`]) and extra top-level members (for a
+    /// single item's `links`).
+    pub fn with_members(
+        &self,
+        splices: &[Bytes],
+        members: &serde_json::Map<String, serde_json::Value>,
+    ) -> String {
+        let mut pieces = Vec::new();
+        self.pieces(None, splices, &mut pieces);
+        let mut json = String::with_capacity(self.json.len() + 512);
+        for piece in &pieces {
+            json.push_str(std::str::from_utf8(piece).expect("pieces are UTF-8 JSON"));
         }
-        out.push('}');
-        out
+        json.pop();
+        for (key, value) in members {
+            json.push(',');
+            json.push_str(&serde_json::to_string(key).expect("string"));
+            json.push(':');
+            json.push_str(&value.to_string());
+        }
+        json.push('}');
+        json
     }
 
     /// The place's name, read back from the encoded properties (for the few features a
@@ -157,17 +165,8 @@ impl PreparedFeature {
     }
 }
 
-/// `"distance_m":…,` in metres, rounded to 0.1 m, for [`PreparedFeature::pieces_spliced`].
-pub fn distance_member(d: f64) -> String {
-    let rounded = (d * 10.0).round() / 10.0;
-    format!(
-        "\"distance_m\":{},",
-        serde_json::to_string(&rounded).expect("finite")
-    )
-}
-
 /// `"matched":["name",…],`: the fields that held the words of a text search, so that a page
-/// can highlight them; for [`PreparedFeature::pieces_spliced`].
+/// can highlight them; for the `splices` of [`PreparedFeature::pieces`].
 pub fn matched_member(fields: &[&str]) -> String {
     format!(
         "\"matched\":{},",

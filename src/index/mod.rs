@@ -9,18 +9,24 @@
 mod facets;
 mod feature;
 mod plan;
+mod schedules;
 mod spatial;
 mod suggest;
 pub mod text;
 
-pub use feature::{PreparedFeature, PublicProperties, distance_member, matched_member};
+pub use feature::{PreparedFeature, PublicProperties, matched_member};
+pub use schedules::ScheduleId;
 pub use text::{Field, FieldMask, Terms};
 
+use crate::domain::schedule::{Lang, OpenWindow};
 use crate::domain::spelling::Spellings;
 use crate::domain::{BBox, LonLat, Place, Radius, Reference, Status, TimeRange, datetime};
 use crate::store::PlaceChange;
+use bytes::Bytes;
+use chrono::NaiveDateTime;
 use facets::{Facets, Filed};
 use rstar::RTree;
+use schedules::ScheduleTable;
 use spatial::SpherePoint;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -42,6 +48,8 @@ pub struct Entry {
     pub verified_at: Option<time::Date>,
     category: u16,
     area: Option<u16>,
+    /// The place's schedule in the index's table of distinct schedules.
+    schedule: Option<ScheduleId>,
 }
 
 /// Which places a query wants, besides where they are.
@@ -56,6 +64,8 @@ pub struct Filter {
     pub statuses: Vec<Status>,
     /// Only places whose `updated_at` is in this range.
     pub updated: Option<TimeRange>,
+    /// Only places whose schedule is open then. A place without a schedule never is.
+    pub open: Option<OpenWindow>,
 }
 
 impl Filter {
@@ -67,14 +77,15 @@ impl Filter {
             terms: vec![],
             statuses: vec![Status::Published],
             updated: None,
+            open: None,
         }
     }
 
     /// Whether the filter tests each place with a predicate that no set of the index answers
-    /// (`datetime`): the planner applies such tests only to the places the sets leave. A new
-    /// per-place filter must be named here, or it would be skipped.
+    /// (`datetime`, `open_at`): the planner applies such tests only to the places the sets
+    /// leave. A new per-place filter must be named here, or it would be skipped.
     fn tests_each_place(&self) -> bool {
-        self.updated.is_some()
+        self.updated.is_some() || self.open.is_some()
     }
 }
 
@@ -116,6 +127,7 @@ pub struct PlaceIndex {
     text: text::TextIndex,
     facets: Facets,
     status_counts: [usize; 3],
+    schedules: ScheduleTable,
     /// The number of the latest change of the store's change log that this index reflects.
     last_change: i64,
 }
@@ -160,6 +172,7 @@ impl PlaceIndex {
                 self.text.set(slot, self.place_text(&place));
                 let entry = self.make_entry(place);
                 self.status_counts[status_slot(entry.status)] += 1;
+                self.file_schedule(entry.schedule);
                 self.facets.add(slot, entry.filed());
                 self.entries[slot as usize] = entry;
                 let new = self.sphere_point(slot);
@@ -181,9 +194,18 @@ impl PlaceIndex {
         self.text.set(slot, self.place_text(&place));
         let entry = self.make_entry(place);
         self.status_counts[status_slot(entry.status)] += 1;
+        self.file_schedule(entry.schedule);
         self.facets.add(slot, entry.filed());
         self.entries.push(entry);
         slot
+    }
+
+    /// Gives a schedule seen for the first time its set and its labels for text search.
+    fn file_schedule(&mut self, schedule: Option<ScheduleId>) {
+        if let Some(id) = schedule.filter(|&id| !self.facets.knows_schedule(id)) {
+            let [ja, en] = [Lang::Ja, Lang::En].map(|lang| self.schedules.words(id, lang));
+            self.facets.add_schedule(id, &ja, &en);
+        }
     }
 
     /// Every text of the place a resident might search for, normalised, field by field. The
@@ -208,7 +230,12 @@ impl PlaceIndex {
         ])
     }
 
-    fn make_entry(&self, place: Place) -> Entry {
+    fn make_entry(&mut self, place: Place) -> Entry {
+        let schedule = place
+            .fields
+            .schedule
+            .as_deref()
+            .map(|s| self.schedules.intern(s));
         let r = &self.reference;
         let f = &place.fields;
         let category = r.category_index(&f.category).expect("validated category");
@@ -223,6 +250,7 @@ impl PlaceIndex {
             updated_at: datetime::nanos(place.updated_at),
             category,
             area,
+            schedule,
         }
     }
 
@@ -263,9 +291,11 @@ impl PlaceIndex {
     }
 
     /// Whether a place passes the filter's per-place tests (the text is tested by the text
-    /// index, not here).
-    pub fn matches(&self, entry: &Entry, filter: &Filter) -> bool {
-        filter.statuses.contains(&entry.status)
+    /// index, not here). `open` is [`ScheduleTable::open_in`] for the filter's window,
+    /// computed once per query.
+    fn matches(&self, entry: &Entry, filter: &Filter, open: Option<&[bool]>) -> bool {
+        open.is_none_or(|open| entry.schedule.is_some_and(|s| open[s as usize]))
+            && filter.statuses.contains(&entry.status)
             && (filter.categories.is_empty() || filter.categories.contains(&entry.category))
             && (filter.areas.is_empty() || entry.area.is_some_and(|a| filter.areas.contains(&a)))
             && filter.updated.is_none_or(|r| r.contains(entry.updated_at))
@@ -316,8 +346,25 @@ impl PlaceIndex {
             if area {
                 mask |= Field::Area.bit();
             }
+            if self.facets.schedule_holds(entry.schedule, term) {
+                mask |= Field::Schedule.bit();
+            }
         }
         mask
+    }
+
+    /// What an entry's feature carries about its schedule, in `lang`, as of `now` (Japan
+    /// time): `schedule_text`, `next_open` and `open_until`, ready to splice.
+    pub fn schedule_pieces(&self, entry: &Entry, lang: Lang, now: NaiveDateTime) -> [Bytes; 2] {
+        match entry.schedule {
+            Some(id) => [self.schedules.text(id, lang), self.schedules.next(id, now)],
+            None => [Bytes::from_static(schedules::NO_SCHEDULE), Bytes::new()],
+        }
+    }
+
+    /// How many distinct schedules the index holds.
+    pub fn distinct_schedules(&self) -> usize {
+        self.schedules.len()
     }
 
     /// Published places not verified since `before` (or never), oldest first, the never
@@ -386,6 +433,7 @@ impl IndexBuilder {
             by_id: HashMap::new(),
             tree: RTree::new(),
             status_counts: [0; 3],
+            schedules: ScheduleTable::default(),
             last_change: 0,
         };
         Self {
@@ -426,6 +474,7 @@ impl Entry {
             status: self.status,
             category: self.category,
             area: self.area,
+            schedule: self.schedule,
         }
     }
 }

@@ -3,8 +3,8 @@
 //! A filter is mostly sets: the places of a status, of the categories asked for, of the areas,
 //! holding the words (see [`super::text`]). Their intersection is computed first — set
 //! algebra over compressed bitmaps, never a pass over every place — and the per-place tests
-//! that no set answers (`datetime`, and any cheap predicate added later) run only on what is
-//! left. Space comes last and depends on how many candidates are left:
+//! that no set answers (`datetime`; `open_at`, a look-up per place in a table computed once
+//! per distinct schedule) run only on what is left. Space comes last and depends on how many candidates are left:
 //!
 //! - `near` with few candidates (a rare word, a filter that matches nothing): the distance of
 //!   each candidate is computed directly and the nearest are selected, instead of walking the
@@ -62,15 +62,27 @@ impl PlaceIndex {
             let facets = &self.facets;
             let labels = |term: &str| {
                 let mut more = facets.category_label_holds(term);
-                if let Some(areas) = facets.area_label_holds(term) {
-                    more = Some(more.map_or(areas.clone(), |m| m | areas));
+                for other in [
+                    facets.area_label_holds(term),
+                    facets.schedule_label_holds(term),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    more = Some(match more {
+                        Some(m) => m | other,
+                        None => other,
+                    });
                 }
                 more
             };
             set = self.text.matching(terms, &labels, Some(&set));
         }
         if filter.tests_each_place() {
-            set.retain(|slot| self.matches(self.entry(slot), filter));
+            // Whether each distinct schedule is open in the window: once per query, not per
+            // place.
+            let open = filter.open.map(|w| self.schedules.open_in(&w));
+            set.retain(|slot| self.matches(self.entry(slot), filter, open.as_deref()));
         }
         Some(set)
     }

@@ -31,12 +31,14 @@ pub enum Field {
     Category,
     /// The area's name, reading or English name.
     Area,
+    /// How the schedule reads (「毎週火曜 10:00〜12:00」, "Tuesdays …"), in Japanese or English.
+    Schedule,
 }
 
 /// The fields held in a place's own key.
 const OWN_FIELDS: usize = 7;
 
-pub const FIELDS: [Field; 9] = [
+pub const FIELDS: [Field; 10] = [
     Field::Name,
     Field::NameKana,
     Field::Tags,
@@ -46,6 +48,7 @@ pub const FIELDS: [Field; 9] = [
     Field::Audience,
     Field::Category,
     Field::Area,
+    Field::Schedule,
 ];
 
 impl Field {
@@ -61,6 +64,7 @@ impl Field {
             Field::Audience => "audience",
             Field::Category => "category",
             Field::Area => "area",
+            Field::Schedule => "schedule",
         }
     }
 

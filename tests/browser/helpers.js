@@ -296,3 +296,15 @@ export async function markersRepresented(page) {
     return total;
   });
 }
+
+/** Logs `user` ({name, password}) in on the staff page and waits for the list. */
+export async function staffLogin(page, url, user) {
+  await page.goto(`${url}/staff`);
+  await page.locator('#login-panel').waitFor({ state: 'visible' });
+  await page.locator('#login-username').fill(user.name);
+  await page.locator('#login-password').fill(user.password);
+  await page.locator('#login-submit').click();
+  await page.locator('#places-count[data-count]').waitFor();
+  const shown = await page.locator('#account-name').textContent();
+  if (!shown.includes(user.name)) throw new Error(`logged in as ${shown}, not ${user.name}`);
+}

@@ -119,9 +119,11 @@ describe('near search', { skip: skip ?? false }, () => {
       const { names, shown } = await assertNearList(page, server, near, 1000);
       assert.equal(names[0], '本町サロン ひだまり');
       assert.ok(shown[0] <= 10, `she is there: ${shown[0]} m`);
-      // Would she find the Tuesday salon? It is first, with its day and time in words.
+      // Would she find the Tuesday salon? It is first, with its day and time in words and
+      // when it next meets.
       const first = page.locator('#place-list a.place-link').first();
-      assert.match(await first.textContent(), /毎週火曜 13時半〜15時半/);
+      assert.match(await first.textContent(), /毎週火曜 13:30〜15:30/);
+      assert.match(await first.textContent(), /次回: \d{1,2}月\d{1,2}日\(火\) 13:30〜|開催中（15:30まで）/);
       await page.locator('#results-heading').scrollIntoViewIfNeeded();
       console.log(`phone near screenshot: ${await screenshot(page, 'phone-360x740-near')}`);
 

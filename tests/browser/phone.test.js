@@ -335,24 +335,34 @@ describe('on a phone (360×740)', { skip: skip ?? false }, () => {
     }
   });
 
-  it('schedules show the place\'s own note in Japanese and in English, never opening_hours syntax', async () => {
+  it('schedules are read out in Japanese and in English, never in opening_hours syntax', async () => {
     const { context, page } = await openPhone(browser);
     try {
-      const api = await getJson(`${server.url}/api/collections/places/items?limit=200`);
-      const notes = new Map(api.features.map((f) => [f.id, f.properties.schedule_note ?? null]));
-      assert.ok(api.features.some((f) => /\[/.test(f.properties.schedule ?? '')), 'the data has schedules such as Th[1,3]');
       const osm = /\b(Mo|Tu|We|Th|Fr|Sa|Su|PH)\b|\d{1,2}:\d{2}-\d{1,2}:\d{2}|\[\d/;
       for (const lang of ['ja', 'en']) {
+        const api = await getJson(`${server.url}/api/collections/places/items?limit=200&lang=${lang}`);
+        const texts = new Map(api.features.map((f) => [f.id, f.properties.schedule_text ?? f.properties.schedule_note ?? null]));
+        assert.ok(api.features.some((f) => /\[/.test(f.properties.schedule ?? '')), 'the data has schedules such as Th[1,3]');
         await page.goto(`${server.url}/?lang=${lang}`);
         await listCount(page);
         const entries = await page.locator('#place-list a.place-link').evaluateAll((links) => links.map((a) => ({
           id: a.dataset.id,
           when: a.querySelector('.item-when')?.textContent ?? null,
+          next: a.querySelector('.item-next')?.textContent ?? null,
         })));
         assert.ok(entries.length > 10);
-        for (const { id, when } of entries) {
-          assert.equal(when, notes.get(id), `${lang}: the schedule shown is the note`);
+        for (const { id, when, next } of entries) {
+          assert.equal(when, texts.get(id), `${lang}: the schedule shown is the server's reading`);
           assert.doesNotMatch(when ?? '', osm);
+          if (next) {
+            assert.match(next, lang === 'ja'
+              ? /^(次回: \d{1,2}月\d{1,2}日\([月火水木金土日]\) \d{1,2}:\d{2}〜|開催中（\d{1,2}:\d{2}まで）)$/
+              : /^(Next: (Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{1,2}:\d{2}〜|On now \(until \d{1,2}:\d{2}\))$/);
+          }
+        }
+        assert.ok(entries.some((e) => e.next), `${lang}: places say when they next meet`);
+        if (lang === 'en') {
+          assert.ok(entries.some((e) => /every|Monday|Tuesday|Wednesday|Thursday|Friday/.test(e.when ?? '')), 'English words');
         }
         // The details and the popup too.
         await page.locator('#place-list a.place-link').first().click();

@@ -195,7 +195,7 @@ describe('public map (sample data)', { skip: skip ?? false }, () => {
       assert.equal(new URL(page.url()).searchParams.get('place'), id);
       const detail = page.locator('.place-detail');
       const text = await detail.textContent();
-      for (const expected of [p.schedule_note, p.address, p.cost, p.accessibility, p.phone, 'サロン', 'サンプルデータ']) {
+      for (const expected of [p.schedule_text, p.address, p.cost, p.accessibility, p.phone, 'サロン', 'サンプルデータ']) {
         assert.ok(text.includes(expected), `details show ${expected}`);
       }
       assert.ok(text.includes(p.audience.join('、')), 'audience');

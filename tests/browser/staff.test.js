@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import {
   missingPrerequisite, startServer, launchBrowser, openPage, openPhone, placeFeature, screenshot, getJson,
+  staffLogin as login,
 } from './helpers.js';
 
 const skip = missingPrerequisite();
@@ -37,15 +38,6 @@ const HOSTILE_ADDRESS = '<a href="javascript:window.__xss=1">名張市</a>';
 
 const ITEMS = '/api/collections/places/items';
 
-async function login(page, url, user) {
-  await page.goto(`${url}/staff`);
-  await page.locator('#login-panel').waitFor({ state: 'visible' });
-  await page.locator('#login-username').fill(user.name);
-  await page.locator('#login-password').fill(user.password);
-  await page.locator('#login-submit').click();
-  await page.locator('#places-count[data-count]').waitFor();
-  assert.match(await page.locator('#account-name').textContent(), new RegExp(user.name));
-}
 
 /** Opens a place from the staff list by its name. */
 async function openFromList(page, name) {

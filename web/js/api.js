@@ -1,6 +1,8 @@
 // The only module that knows the API's URLs. The page is a client of the public API like
 // any other: it uses nothing that QGIS or a script could not use too.
 
+import { lang } from './i18n.js';
+
 const ITEMS = '/api/collections/places/items';
 
 /** How many places one request asks for, and how many one view may load in all. */
@@ -72,12 +74,13 @@ export async function getSuggestions(q, signal, limit = 8) {
 }
 
 export function getPlace(id, signal) {
-  return getJson(`${ITEMS}/${encodeURIComponent(id)}`, signal);
+  return getJson(`${ITEMS}/${encodeURIComponent(id)}?lang=${lang()}`, signal);
 }
 
 /**
  * The query string for a search: `filters` is {category: [codes], area, q, near: [lon, lat],
- * radius, bbox: [minLon, minLat, maxLon, maxLat]}.
+ * radius, bbox: [minLon, minLat, maxLon, maxLat], openAt}. Schedules come back read out in
+ * the page's language.
  */
 export function itemsQuery(filters, limit) {
   const params = new URLSearchParams();
@@ -89,7 +92,9 @@ export function itemsQuery(filters, limit) {
   if (filters.category?.length) params.set('category', filters.category.join(','));
   if (filters.area) params.set('area', filters.area);
   if (filters.q) params.set('q', filters.q);
+  if (filters.openAt) params.set('open_at', filters.openAt);
   if (filters.status?.length) params.set('status', filters.status.join(','));
+  params.set('lang', lang());
   params.set('limit', String(limit));
   return params.toString();
 }
@@ -221,4 +226,13 @@ export async function verifyPlace(id, etag) {
 export async function getReview(days) {
   const page = await getJson(`/api/review?days=${encodeURIComponent(String(days))}`, undefined, STAFF_READ);
   return page.features ?? [];
+}
+
+/**
+ * How the server reads a schedule typed as staff say it (「毎週火曜 10時〜12時」) or in OSM
+ * syntax, before it is saved: {schedule, text_ja, text_en, upcoming}. Throws an ApiError
+ * (422, `problem.errors[0].reason` says where reading stopped) when it cannot be read.
+ */
+export async function interpretSchedule(text) {
+  return (await sendJson('POST', '/api/schedules/interpret', { text })).body;
 }

@@ -102,7 +102,7 @@ export class Filters {
     this.root.classList.toggle('near-active', Boolean(state.near));
     if (state.near) this.setNearStatus('near.active', 'active', { radius: formatRadius(state.radius) });
     else if (this.nearStatusKind === 'active') this.setNearStatus('');
-    const active = state.category.length + (state.area ? 1 : 0);
+    const active = state.category.length + (state.area ? 1 : 0) + (state.day ? 1 : 0);
     this.summary.textContent = active ? t('filters.summary.active', { n: active }) : t('filters.summary');
     if (active) this.details.open = true;
     this.root.querySelector('#clear-all').hidden = !(active || state.q || state.near);

@@ -32,13 +32,32 @@ const MESSAGES = {
     'pick.centre': '地図の中心で決める',
     'pick.cancel': 'やめる',
     'filters.heading': '近くを探す・絞り込む',
-    'filters.summary': '絞り込み（種類・地域）',
+    'filters.summary': '絞り込み（いつ・種類・地域）',
+    'when.legend': 'いつ（開いている日）',
+    'when.any': '指定なし',
+    'when.day.today': '今日',
+    'when.day.tomorrow': '明日',
+    'when.day.mo': '月曜',
+    'when.day.tu': '火曜',
+    'when.day.we': '水曜',
+    'when.day.th': '木曜',
+    'when.day.fr': '金曜',
+    'when.day.sa': '土曜',
+    'when.day.su': '日曜',
+    'when.times': '時間帯',
+    'when.allday': '一日中',
+    'when.time.am': '午前',
+    'when.time.pm': '午後',
+    'when.label.time': '{day}・{time}',
+    'place.next': '次回: {when}',
+    'place.when.next': '次の開催',
+    'place.open.now': '開催中（{until}まで）',
+    'place.schedule.note': '補足',
     'filters.summary.active': '絞り込み（{n} 件の条件）',
     'filters.category': '種類',
     'filters.area': '地域',
     'filters.area.all': 'すべての地域',
     'filters.clear': 'すべて解除',
-    'filters.later': '「何曜日に開いているか」での絞り込みは準備中です。',
     'map.label': '地図',
     'map.layers': '地図の種類',
     'map.zoom.in': '拡大',
@@ -128,13 +147,32 @@ const MESSAGES = {
     'pick.centre': 'Use the centre of the map',
     'pick.cancel': 'Cancel',
     'filters.heading': 'Nearby and filters',
-    'filters.summary': 'Filter (type, area)',
+    'filters.summary': 'Filter (when, type, area)',
+    'when.legend': 'When (open on)',
+    'when.any': 'Any day',
+    'when.day.today': 'Today',
+    'when.day.tomorrow': 'Tomorrow',
+    'when.day.mo': 'Mon',
+    'when.day.tu': 'Tue',
+    'when.day.we': 'Wed',
+    'when.day.th': 'Thu',
+    'when.day.fr': 'Fri',
+    'when.day.sa': 'Sat',
+    'when.day.su': 'Sun',
+    'when.times': 'Time of day',
+    'when.allday': 'All day',
+    'when.time.am': 'Morning',
+    'when.time.pm': 'Afternoon',
+    'when.label.time': '{day}, {time}',
+    'place.next': 'Next: {when}',
+    'place.when.next': 'Next session',
+    'place.open.now': 'On now (until {until})',
+    'place.schedule.note': 'Note',
     'filters.summary.active': 'Filter ({n} selected)',
     'filters.category': 'Type',
     'filters.area': 'Area',
     'filters.area.all': 'All areas',
     'filters.clear': 'Clear all',
-    'filters.later': 'Filtering by opening day is coming later.',
     'map.label': 'Map',
     'map.layers': 'Base map',
     'map.zoom.in': 'Zoom in',
@@ -266,6 +304,27 @@ export function formatDate(iso) {
     return date.toLocaleDateString('en-GB', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
   }
   return `${y}年${mo}月${d}日`;
+}
+
+/**
+ * A session start or end (RFC 3339 with +09:00) in Japan time: 「12月1日(火) 10:00」 or
+ * "Tue 1 Dec 10:00"; with `timeOnly`, 「10:00」.
+ */
+export function formatSession(iso, { timeOnly = false } = {}) {
+  const instant = new Date(iso ?? '');
+  if (Number.isNaN(instant.getTime())) return '';
+  // Japan is UTC+9 all year: shift, then read the UTC fields.
+  const jst = new Date(instant.getTime() + 9 * 3600 * 1000);
+  const time = `${jst.getUTCHours()}:${String(jst.getUTCMinutes()).padStart(2, '0')}`;
+  if (timeOnly) return time;
+  const weekday = jst.getUTCDay();
+  if (current === 'en') {
+    const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][weekday];
+    const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][jst.getUTCMonth()];
+    return `${day} ${jst.getUTCDate()} ${month} ${time}`;
+  }
+  const day = '日月火水木金土'[weekday];
+  return `${jst.getUTCMonth() + 1}月${jst.getUTCDate()}日(${day}) ${time}`;
 }
 
 /** A count with thousands separators. */

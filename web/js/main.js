@@ -10,6 +10,7 @@ import { h, replaceChildren } from './dom.js';
 import { t, lang, setLang, applyTranslations, categoryName, areaName, formatRadius } from './i18n.js';
 import { PlaceList } from './list.js';
 import { Filters } from './filters.js';
+import { WhenFilter, openAtOf, whenLabel } from './when.js';
 import { PlaceMap, mapAvailable } from './map.js';
 import { setReference, latLonOf } from './place-view.js';
 import {
@@ -29,6 +30,7 @@ let current = emptyState();
 let placeMap = null;
 let list;
 let filters;
+let when;
 let cache = null; // {key, bbox, features, complete, numberMatched}
 let inflight = null; // {key, bbox, controller}
 const totals = new Map(); // filter key → numberMatched without bbox
@@ -78,9 +80,11 @@ function switchLanguage(code) {
   placeMap?.relabel();
   setMapNotice(mapNoticeKey);
   setMapStatus(mapStatus);
+  when.relabel(current);
   list.relabel();
   list.renderConditions(conditionsOf(current));
-  renderResults();
+  // Schedules come read out in the page's language: the answer is asked for again.
+  refresh();
   if (selected) list.showDetail(selected, { focus: false });
 }
 
@@ -162,6 +166,9 @@ function conditionsOf(state) {
     const area = reference.areas.find((a) => a.code === state.area);
     conditions.push({ key: 'area', label: area ? areaName(area) : state.area, onRemove: () => change({ area: '', place: null }) });
   }
+  if (state.day) {
+    conditions.push({ key: 'when', label: whenLabel(state), onRemove: () => change({ day: '', time: '', place: null }) });
+  }
   if (state.near) {
     conditions.push({
       key: 'near',
@@ -178,7 +185,7 @@ function conditionsOf(state) {
 // ---------------------------------------------------------------- queries
 
 function filterKey(state) {
-  return JSON.stringify([state.category, state.area, state.q]);
+  return JSON.stringify([state.category, state.area, state.q, openAtOf(state), lang()]);
 }
 
 function queryKey(state) {
@@ -186,11 +193,11 @@ function queryKey(state) {
 }
 
 function filtersOf(state) {
-  return { category: state.category, area: state.area, q: state.q };
+  return { category: state.category, area: state.area, q: state.q, openAt: openAtOf(state) };
 }
 
 function hasFilters(state) {
-  return state.category.length > 0 || Boolean(state.area) || Boolean(state.q);
+  return state.category.length > 0 || Boolean(state.area) || Boolean(state.q) || Boolean(state.day);
 }
 
 function contains(outer, inner) {
@@ -331,10 +338,12 @@ async function apply(next, how = {}) {
   current = next;
   if (how.push) pushState(current);
   filters.show(current);
+  when.show(current);
   if ((current.lang ?? lang()) !== lang()) {
     setLang(current.lang);
     applyTranslations();
     filters.relabel(current);
+    when.relabel(current);
     placeMap?.relabel();
   }
 
@@ -521,6 +530,7 @@ async function start() {
     },
     onClearAll: () => clearAll(),
   });
+  when = new WhenFilter($('#when'), ({ day, time }) => change({ day, time, place: null }));
 
   $('#large-text').addEventListener('click', () => setLargeText(!document.documentElement.classList.contains('large-text')));
   $('#lang-switch').addEventListener('click', () => switchLanguage(lang() === 'ja' ? 'en' : 'ja'));
@@ -580,7 +590,7 @@ async function start() {
 function clearAll() {
   stopPicking();
   filters.setNearStatus('');
-  change({ category: [], area: '', q: '', near: null, radius: DEFAULT_RADIUS, place: null });
+  change({ category: [], area: '', q: '', near: null, radius: DEFAULT_RADIUS, day: '', time: '', place: null });
 }
 
 start();

@@ -6,6 +6,7 @@
 import { h, replaceChildren } from './dom.js';
 import { categoryName, areaName } from './i18n.js';
 import { fieldLabel, sameValue } from './staff-fields.js';
+import { ScheduleField } from './schedule-field.js';
 
 /** Japan, as the server checks it: [minLon, minLat, maxLon, maxLat]. */
 export const JAPAN = Object.freeze([122, 20, 154, 46]);
@@ -89,6 +90,7 @@ export class PlaceForm {
     this.lat = form.querySelector('#f-lat');
     this.lon = form.querySelector('#f-lon');
     this.base = null; // the Feature being edited (null: a new place)
+    this.schedule = new ScheduleField(form);
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       this.handlers.onSubmit?.();
@@ -142,8 +144,9 @@ export class PlaceForm {
     selectValue(this.input('source'), p.source ?? source ?? 'staff');
     this.setPoint(feature?.geometry?.coordinates ?? point);
     // The less used fields stay folded, unless this place has something in them.
-    this.more.open = ['phone', 'email', 'url', 'cost', 'accessibility', 'schedule', 'name_kana']
+    this.more.open = ['phone', 'email', 'url', 'cost', 'accessibility', 'name_kana']
       .some((f) => trimmed(p[f]) !== '') || LIST_FIELDS.some((f) => (p[f] ?? []).length > 0);
+    this.schedule.reset();
   }
 
   /** Fills in a point: [lon, lat] as numbers (kept exact, so an untouched point is no change). */
@@ -244,6 +247,9 @@ export class PlaceForm {
         message = MESSAGES.tooMany(label, /more than (\d+) items/i.exec(why)[1]);
       } else if (/control/i.test(why)) {
         message = MESSAGES.control(label);
+      } else if (field === 'schedule') {
+        // The server says in Japanese where reading stopped.
+        message = `日時を読み取れませんでした。${why}`;
       } else if (field === 'phone' || field === 'email' || field === 'url') {
         message = MESSAGES[field];
       } else {
@@ -348,6 +354,7 @@ export class PlaceForm {
     }
     if (patch?.geometry?.coordinates) this.setPoint(patch.geometry.coordinates);
     if (Object.keys(p).some((f) => this.input(f)?.closest('details'))) this.more.open = true;
+    this.schedule.reset();
   }
 }
 

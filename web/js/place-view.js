@@ -2,7 +2,7 @@
 // All place data goes in as text (see dom.js).
 
 import { h, setCategoryColour, telHref, webHref, mailHref, directionsHref } from './dom.js';
-import { t, categoryName, areaName, formatDate, formatDistance } from './i18n.js';
+import { t, categoryName, areaName, formatDate, formatDistance, formatSession } from './i18n.js';
 
 /** Lookup tables the views need: {categories: Map(code → category), areas: Map(code → area)}. */
 let reference = { categories: new Map(), areas: new Map() };
@@ -44,12 +44,28 @@ function sampleBadge(feature) {
 }
 
 /**
- * 「毎週火曜 10時〜12時」: the place's own note, in both languages. The `schedule` field is
- * OSM `opening_hours` syntax (「Th[1,3] 10:00-11:30」), which no resident reads; it is not
- * shown until the server renders it into words.
+ * 「第1・第3木曜 10:00〜11:30」: the schedule as the server reads it out in the page's language
+ * (`schedule_text`; the `schedule` field itself is OSM syntax, which no resident reads), or
+ * the staff's own note when there is no schedule.
  */
 function scheduleText(p) {
-  return text(p.schedule_note);
+  return text(p.schedule_text) ?? text(p.schedule_note);
+}
+
+/** The staff's note when the schedule is also shown (「雨天中止」): said once, not twice. */
+function scheduleNote(p) {
+  return text(p.schedule_text) && text(p.schedule_note) !== text(p.schedule_text) ? text(p.schedule_note) : null;
+}
+
+/**
+ * 「開催中（12:00まで）」 or 「次回: 12月1日(火) 10:00〜」 from the answer's next session; without
+ * `label` (next to a 「次の開催」 heading) just 「12月1日(火) 10:00〜」.
+ */
+function nextSessionText(p, { label = true } = {}) {
+  if (text(p.open_until)) return t('place.open.now', { until: formatSession(p.open_until, { timeOnly: true }) });
+  if (!text(p.next_open)) return null;
+  const when = `${formatSession(p.next_open)}〜`;
+  return label ? t('place.next', { when }) : when;
 }
 
 function distanceText(p) {
@@ -60,6 +76,7 @@ function distanceText(p) {
 export function placeSummary(feature) {
   const p = feature.properties ?? {};
   const schedule = scheduleText(p);
+  const next = nextSessionText(p);
   const distance = distanceText(p);
   return [
     h('span', { class: 'item-head' },
@@ -67,6 +84,7 @@ export function placeSummary(feature) {
       distance ? h('span', { class: 'item-distance' }, distance) : null),
     h('span', { class: 'item-tags' }, categoryTag(feature), sampleBadge(feature)),
     schedule ? h('span', { class: 'item-line item-when' }, schedule) : null,
+    next ? h('span', { class: `item-line item-next${p.open_until ? ' open-now' : ''}` }, next) : null,
     text(p.address) ? h('span', { class: 'item-line item-where' }, p.address) : null,
   ];
 }
@@ -111,6 +129,8 @@ export function placeDetail(feature, { onShowMap } = {}) {
     h('dl', { class: 'detail-list' },
       row('place.distance', distance),
       row('place.schedule', scheduleText(p)),
+      row('place.when.next', nextSessionText(p, { label: false })),
+      row('place.schedule.note', scheduleNote(p)),
       row('place.address', text(p.address)),
       row('place.area', area ? areaName(area) : null),
       row('place.phone', text(p.phone) ? (tel ? h('a', { href: tel }, p.phone) : p.phone) : null),
@@ -130,6 +150,7 @@ export function placeDetail(feature, { onShowMap } = {}) {
 export function placePopup(feature, { onMore } = {}) {
   const p = feature.properties ?? {};
   const schedule = scheduleText(p);
+  const next = nextSessionText(p);
   const distance = distanceText(p);
   const more = onMore ? h('button', { type: 'button', class: 'button popup-more' }, t('detail.more')) : null;
   if (more) more.addEventListener('click', onMore);
@@ -140,6 +161,7 @@ export function placePopup(feature, { onMore } = {}) {
     h('p', { class: 'item-tags' }, categoryTag(feature), sampleBadge(feature)),
     distance ? h('p', { class: 'popup-line' }, `${t('place.distance')}: ${distance}`) : null,
     schedule ? h('p', { class: 'popup-line' }, schedule) : null,
+    next ? h('p', { class: 'popup-line popup-next' }, next) : null,
     text(p.address) ? h('p', { class: 'popup-line' }, p.address) : null,
     h('p', { class: 'popup-actions' },
       more,

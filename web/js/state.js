@@ -2,9 +2,11 @@
 // back button steps through what the resident did.
 //
 //   /?category=salon,kayoinoba&area=nabari&q=体操&near=136.10000,34.62000&radius=1000
-//     &place=<id>&map=13/34.62800/136.10800&lang=en
+//     &day=tu&time=am&place=<id>&map=13/34.62800/136.10800&lang=en
 //
 // Everything read from the URL is checked here; anything malformed is dropped, never passed on.
+
+import { DAYS, TIMES } from './when.js';
 
 export const RADII = Object.freeze([500, 1000, 2000, 5000]);
 export const DEFAULT_RADIUS = 1000;
@@ -14,7 +16,9 @@ const CODE = /^[a-z0-9_]{1,64}$/;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function emptyState() {
-  return { category: [], area: '', q: '', near: null, radius: DEFAULT_RADIUS, place: null, view: null, lang: null };
+  return {
+    category: [], area: '', q: '', near: null, radius: DEFAULT_RADIUS, day: '', time: '', place: null, view: null, lang: null,
+  };
 }
 
 function parseNumbers(text, count, sep) {
@@ -45,6 +49,12 @@ export function parseState(search) {
   if (near && validLonLat(near)) state.near = near;
   const radius = Number(params.get('radius'));
   if (RADII.includes(radius)) state.radius = radius;
+  const day = params.get('day');
+  if (DAYS.includes(day)) {
+    state.day = day;
+    const time = params.get('time');
+    if (TIMES.includes(time)) state.time = time;
+  }
   const place = params.get('place');
   if (place && ID.test(place)) state.place = place;
   const view = parseNumbers(params.get('map'), 3, '/');
@@ -65,6 +75,8 @@ export function stateToSearch(state) {
   if (state.q) params.set('q', state.q);
   if (state.near) params.set('near', state.near.map((v) => v.toFixed(4)).join(','));
   if (state.near || state.radius !== DEFAULT_RADIUS) params.set('radius', String(state.radius));
+  if (state.day) params.set('day', state.day);
+  if (state.day && state.time) params.set('time', state.time);
   if (state.place) params.set('place', state.place);
   if (state.view) {
     const { zoom, lat, lon } = state.view;
