@@ -8,6 +8,7 @@
 
 mod facets;
 mod feature;
+mod keys;
 mod plan;
 mod schedules;
 mod spatial;

@@ -27,6 +27,7 @@ use crate::domain::location::chord_squared;
 use roaring::RoaringBitmap;
 use rstar::AABB;
 use std::cmp::Ordering;
+use std::ops::ControlFlow;
 
 /// Up to this many candidates, `near` and `bbox` test each candidate directly rather than
 /// asking the R-tree. A direct test costs one distance per candidate (≈ 20–40 ns); walking the
@@ -118,18 +119,27 @@ impl PlaceIndex {
             return self.near_among(near, q, &set);
         }
         let matched = set.len() as usize;
-        let slots: Box<dyn Iterator<Item = u32>> = match terms.filter(|t| !t.is_empty()) {
-            Some(terms) => Box::new(
-                self.text
-                    .rank(terms, &set)
-                    .into_iter()
-                    .flat_map(|(_, tier): (Tier, RoaringBitmap)| tier.into_iter()),
-            ),
-            None => Box::new(set.iter()),
-        };
+        let wanted = q.offset.saturating_add(q.limit);
+        let mut slots: Vec<u32> = Vec::with_capacity(q.limit.min(matched));
+        match terms.filter(|t| !t.is_empty()) {
+            Some(terms) => {
+                let mut n = 0;
+                self.text.ranked_each(terms, &set, Tier::Other, |_, slot| {
+                    n += 1;
+                    if n > q.offset {
+                        slots.push(slot);
+                    }
+                    if n >= wanted {
+                        ControlFlow::Break(())
+                    } else {
+                        ControlFlow::Continue(())
+                    }
+                });
+            }
+            None => slots.extend(set.iter().skip(q.offset).take(q.limit)),
+        }
         let hits = slots
-            .skip(q.offset)
-            .take(q.limit)
+            .into_iter()
             .map(|slot| Hit {
                 slot,
                 distance_m: None,

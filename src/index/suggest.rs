@@ -4,6 +4,7 @@
 use super::PlaceIndex;
 use super::text::Tier;
 use crate::domain::Status;
+use std::ops::ControlFlow;
 
 impl PlaceIndex {
     /// Up to `limit` published places whose name or reading holds every word, ranked as a
@@ -18,22 +19,22 @@ impl PlaceIndex {
         let candidates = self.text.matching(&terms, &|_| None, Some(&published));
         let mut names: Vec<&str> = Vec::with_capacity(limit);
         let mut out = Vec::with_capacity(limit);
-        for (tier, slots) in self.text.rank(&terms, &candidates) {
-            if tier == Tier::Other {
-                break;
-            }
-            for slot in slots {
-                let name = self.text.text(slot).field(super::Field::Name);
-                if names.contains(&name) {
-                    continue;
-                }
-                names.push(name);
-                out.push(slot);
-                if out.len() == limit {
-                    return out;
-                }
-            }
+        if limit == 0 {
+            return out;
         }
+        self.text
+            .ranked_each(&terms, &candidates, Tier::Reading, |_, slot| {
+                let name = self.text.text(slot).field(super::Field::Name);
+                if !names.contains(&name) {
+                    names.push(name);
+                    out.push(slot);
+                }
+                if out.len() == limit {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            });
         out
     }
 }

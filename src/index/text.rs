@@ -12,10 +12,12 @@
 //! The database does no text search: this index is built with the spatial one and changed by
 //! the same [`super::PlaceIndex::apply`].
 
+use super::keys::Keys;
 use crate::domain::spelling::Spellings;
 use roaring::RoaringBitmap;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::ControlFlow;
 
 /// The fields of a place that text search looks in, in the order of a place's key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +38,7 @@ pub enum Field {
 }
 
 /// The fields held in a place's own key.
-const OWN_FIELDS: usize = 7;
+pub(super) const OWN_FIELDS: usize = 7;
 
 pub const FIELDS: [Field; 10] = [
     Field::Name,
@@ -83,9 +85,16 @@ const SEPARATOR: char = '\u{1}';
 /// A place's own searchable text, normalised: its fields one after another.
 #[derive(Debug, Clone, Default)]
 pub struct PlaceText {
-    key: Box<str>,
+    pub(super) key: String,
     /// Where each field ends in `key`.
-    ends: [u32; OWN_FIELDS],
+    pub(super) ends: [u32; OWN_FIELDS],
+}
+
+/// A place's text as the index holds it (see [`super::keys`]).
+#[derive(Debug, Clone, Copy)]
+pub struct TextRef<'a> {
+    pub(super) key: &'a str,
+    pub(super) ends: &'a [u32; OWN_FIELDS],
 }
 
 impl PlaceText {
@@ -100,13 +109,19 @@ impl PlaceText {
             }
             ends[i] = u32::try_from(key.len()).unwrap_or(u32::MAX);
         }
-        Self {
-            key: key.into_boxed_str(),
-            ends,
-        }
+        Self { key, ends }
     }
 
-    pub fn field(&self, field: Field) -> &str {
+    fn as_ref(&self) -> TextRef<'_> {
+        TextRef {
+            key: &self.key,
+            ends: &self.ends,
+        }
+    }
+}
+
+impl<'a> TextRef<'a> {
+    pub fn field(&self, field: Field) -> &'a str {
         let i = field as usize;
         if i >= OWN_FIELDS {
             return "";
@@ -259,7 +274,7 @@ enum Part {
 
 /// The text index: each place's normalised text, and the grams of it.
 pub struct TextIndex {
-    texts: Vec<PlaceText>,
+    texts: Keys,
     all: GramSets,
     names: GramSets,
     readings: GramSets,
@@ -306,7 +321,7 @@ impl Terms {
 impl TextIndex {
     pub fn new(spellings: Spellings) -> Self {
         Self {
-            texts: Vec::new(),
+            texts: Keys::default(),
             all: GramSets::default(),
             names: GramSets::default(),
             readings: GramSets::default(),
@@ -317,37 +332,40 @@ impl TextIndex {
 
     /// Sets the text of `slot` (a new slot is the next one), replacing what it held.
     pub fn set(&mut self, slot: u32, text: PlaceText) {
-        let i = slot as usize;
-        if i < self.texts.len() {
-            let old = std::mem::take(&mut self.texts[i]);
+        if self.texts.has(slot) {
+            let old = self.part_grams(self.texts.get(slot));
             self.for_each_part(&old, |sets, grams| sets.remove(slot, grams));
-            self.for_each_part(&text, |sets, grams| sets.add(slot, grams));
-            self.texts[i] = text;
-        } else {
-            debug_assert_eq!(i, self.texts.len(), "slots are added in order");
-            self.for_each_part(&text, |sets, grams| sets.add(slot, grams));
-            self.texts.push(text);
         }
+        let new = self.part_grams(text.as_ref());
+        self.for_each_part(&new, |sets, grams| sets.add(slot, grams));
+        self.texts.set(slot, &text);
     }
 
-    fn for_each_part(&mut self, text: &PlaceText, mut f: impl FnMut(&mut GramSets, &[Gram])) {
-        let mut grams = Vec::with_capacity(text.key.len());
-        let mut each = |sets: &mut GramSets, fill: &dyn Fn(&mut Vec<Gram>)| {
-            grams.clear();
+    /// The grams of each part of a text: all, name, reading, starts.
+    fn part_grams(&self, text: TextRef<'_>) -> [Vec<Gram>; 4] {
+        let each = |fill: &dyn Fn(&mut Vec<Gram>)| {
+            let mut grams = Vec::new();
             fill(&mut grams);
             grams.sort_unstable();
             grams.dedup();
-            f(sets, &grams);
+            grams
         };
-        each(&mut self.all, &|g| grams_of(&text.key, g));
-        each(&mut self.names, &|g| grams_of(text.field(Field::Name), g));
-        each(&mut self.readings, &|g| {
-            grams_of(text.field(Field::NameKana), g)
-        });
-        each(&mut self.starts, &|g| {
-            starts_of(text.field(Field::Name), g);
-            starts_of(text.field(Field::NameKana), g);
-        });
+        [
+            each(&|g| grams_of(text.key, g)),
+            each(&|g| grams_of(text.field(Field::Name), g)),
+            each(&|g| grams_of(text.field(Field::NameKana), g)),
+            each(&|g| {
+                starts_of(text.field(Field::Name), g);
+                starts_of(text.field(Field::NameKana), g);
+            }),
+        ]
+    }
+
+    fn for_each_part(&mut self, grams: &[Vec<Gram>; 4], mut f: impl FnMut(&mut GramSets, &[Gram])) {
+        f(&mut self.all, &grams[0]);
+        f(&mut self.names, &grams[1]);
+        f(&mut self.readings, &grams[2]);
+        f(&mut self.starts, &grams[3]);
     }
 
     pub fn shrink_to_fit(&mut self) {
@@ -362,8 +380,8 @@ impl TextIndex {
         }
     }
 
-    pub fn text(&self, slot: u32) -> &PlaceText {
-        &self.texts[slot as usize]
+    pub fn text(&self, slot: u32) -> TextRef<'_> {
+        self.texts.get(slot)
     }
 
     /// The words of a query with their spellings (see [`Spellings`]).
@@ -393,9 +411,9 @@ impl TextIndex {
             let finder = memchr::memmem::Finder::new(term.as_bytes());
             let texts = &self.texts;
             out.retain(|slot| {
-                let t = &texts[slot as usize];
+                let t = texts.get(slot);
                 let haystack = match field {
-                    None => &t.key,
+                    None => t.key,
                     Some(f) => t.field(f),
                 };
                 finder.find(haystack.as_bytes()).is_some()
@@ -446,11 +464,21 @@ impl TextIndex {
         self.every_word(Part::All, terms, labels, within)
     }
 
-    /// `candidates` (places that match `terms`) split by [`Tier`], best first, each in slot
-    /// order. Only the names and readings that start like the query are read; the rest is
-    /// set algebra.
-    pub fn rank(&self, terms: &Terms, candidates: &RoaringBitmap) -> Vec<(Tier, RoaringBitmap)> {
-        let none = |_: &str| None;
+    /// Calls `each` with the places of `candidates` (places that match `terms`) in rank order
+    /// — [`Tier`] by tier, slot order within one — until it breaks or `until` is passed.
+    ///
+    /// Lazy, so that a page costs what it shows: the names and readings that start like the
+    /// query are classified (a gram set narrows them first); the tiers "name" and "reading"
+    /// are enumerated from the sets of their grams, each place's name or reading checked
+    /// only as it is reached; "other" is what is left. A later tier is reached only once the
+    /// earlier ones are complete.
+    pub fn ranked_each(
+        &self,
+        terms: &Terms,
+        candidates: &RoaringBitmap,
+        until: Tier,
+        mut each: impl FnMut(Tier, u32) -> ControlFlow<()>,
+    ) {
         let whole: Vec<String> = joined(terms);
         let first = &terms.words[0];
         // Names or readings that start with the first word (any spelling): a superset from
@@ -462,7 +490,11 @@ impl TextIndex {
             let Some(a) = a else { continue };
             starting |= self.starts.holding_all(&[gram(a, b)]) & candidates;
         }
-        let (mut exact, mut name_prefix, mut reading_prefix) = Default::default();
+        let (mut exact, mut name_prefix, mut reading_prefix) = (
+            RoaringBitmap::new(),
+            RoaringBitmap::new(),
+            RoaringBitmap::new(),
+        );
         for slot in &starting {
             let t = self.text(slot);
             let is = |f: Field, test: &dyn Fn(&str) -> bool| {
@@ -471,7 +503,7 @@ impl TextIndex {
                     .filter(|v| !v.is_empty())
                     .any(test)
             };
-            let set: &mut RoaringBitmap = if is(Field::Name, &|v| whole.iter().any(|w| v == w)) {
+            let set = if is(Field::Name, &|v| whole.iter().any(|w| v == w)) {
                 &mut exact
             } else if is(Field::Name, &|v| {
                 first.iter().any(|w| v.starts_with(w.as_str()))
@@ -486,25 +518,65 @@ impl TextIndex {
             };
             set.insert(slot);
         }
-        let in_name = self.every_word(Part::Name, terms, &none, Some(candidates));
-        let in_reading = self.every_word(Part::Reading, terms, &none, Some(candidates));
-        // Each tier without the better ones.
-        let mut seen = &exact | &name_prefix;
-        let name = &in_name - &seen;
-        seen |= &name;
-        reading_prefix -= &seen;
-        seen |= &reading_prefix;
-        let reading = &in_reading - &seen;
-        seen |= &reading;
-        let other = candidates - &seen;
-        vec![
-            (Tier::ExactName, exact),
-            (Tier::NamePrefix, name_prefix),
-            (Tier::Name, name),
-            (Tier::ReadingPrefix, reading_prefix),
-            (Tier::Reading, reading),
-            (Tier::Other, other),
-        ]
+        let mut seen = RoaringBitmap::new();
+        macro_rules! emit {
+            ($tier:expr, $slot:expr) => {
+                if $tier > until || each($tier, $slot).is_break() {
+                    return;
+                }
+            };
+        }
+        for (tier, set) in [(Tier::ExactName, &exact), (Tier::NamePrefix, &name_prefix)] {
+            for slot in set {
+                emit!(tier, slot);
+            }
+            seen |= set;
+        }
+        let finders = Finders::new(terms);
+        for (tier, part, field) in [
+            (Tier::Name, Part::Name, Field::Name),
+            (Tier::Reading, Part::Reading, Field::NameKana),
+        ] {
+            if tier == Tier::Reading {
+                reading_prefix -= &seen;
+                for slot in &reading_prefix {
+                    emit!(Tier::ReadingPrefix, slot);
+                }
+                seen |= &reading_prefix;
+            }
+            let superset = self.every_word_superset(part, terms) & candidates;
+            for slot in &(superset - &seen) {
+                if finders.every_word_in(self.text(slot).field(field)) {
+                    emit!(tier, slot);
+                    seen.insert(slot);
+                }
+            }
+        }
+        for slot in &(candidates - &seen) {
+            emit!(Tier::Other, slot);
+        }
+    }
+
+    /// Slots whose `part` holds, for every word, every gram of some spelling: a superset of
+    /// those holding every word.
+    fn every_word_superset(&self, part: Part, terms: &Terms) -> RoaringBitmap {
+        let sets = match part {
+            Part::All => &self.all,
+            Part::Name => &self.names,
+            Part::Reading => &self.readings,
+        };
+        let mut out: Option<RoaringBitmap> = None;
+        for spellings in &terms.words {
+            let mut word = RoaringBitmap::new();
+            for s in spellings {
+                word |= sets.holding_all(&grams_of_term(s));
+            }
+            out = Some(match out {
+                None => word,
+                Some(o) => o & word,
+            });
+        }
+        out.unwrap_or_default()
     }
 
     /// Which of a place's own fields hold some spelling of some word.
@@ -521,11 +593,35 @@ impl TextIndex {
             + self.names.heap_bytes()
             + self.readings.heap_bytes()
             + self.starts.heap_bytes()
-            + self
-                .texts
+            + self.texts.heap_bytes()
+    }
+}
+
+/// A searcher for every spelling of every word, built once per query.
+struct Finders {
+    words: Vec<Vec<memchr::memmem::Finder<'static>>>,
+}
+
+impl Finders {
+    fn new(terms: &Terms) -> Self {
+        Self {
+            words: terms
+                .words
                 .iter()
-                .map(|t| t.key.len() + std::mem::size_of::<PlaceText>())
-                .sum::<usize>()
+                .map(|w| {
+                    w.iter()
+                        .map(|s| memchr::memmem::Finder::new(s.as_bytes()).into_owned())
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether `text` holds some spelling of every word.
+    fn every_word_in(&self, text: &str) -> bool {
+        self.words
+            .iter()
+            .all(|w| w.iter().any(|f| f.find(text.as_bytes()).is_some()))
     }
 }
 
@@ -646,11 +742,14 @@ mod tests {
         let words = crate::domain::text::query_terms("サロン");
         let terms = t.terms(&words);
         let all = t.matching(&terms, &|_| None, None);
-        let tiers: Vec<(Tier, Vec<u32>)> = t
-            .rank(&terms, &all)
-            .into_iter()
-            .map(|(tier, s)| (tier, s.iter().collect()))
-            .collect();
+        let mut tiers: Vec<(Tier, Vec<u32>)> = Vec::new();
+        t.ranked_each(&terms, &all, Tier::Other, |tier, slot| {
+            match tiers.last_mut() {
+                Some((last, slots)) if *last == tier => slots.push(slot),
+                _ => tiers.push((tier, vec![slot])),
+            }
+            ControlFlow::Continue(())
+        });
         assert_eq!(
             tiers,
             vec![
