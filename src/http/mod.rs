@@ -17,6 +17,7 @@ pub mod query;
 mod reference;
 mod schedules;
 mod streamed;
+mod suggest;
 mod write_timeout;
 
 use crate::app::AppState;
@@ -68,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/categories", public_read(reference::categories))
         .route("/api/areas", public_read(reference::areas))
+        .route("/api/suggest", public_read(suggest::suggest))
         .route("/api/openapi.json", public_read(openapi::document))
         .route("/api/map-config", public_read(pages::map_config))
         .route("/api/schedules/interpret", post(schedules::interpret))

@@ -43,6 +43,7 @@ use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, T
         super::ogc::queryables,
         super::reference::categories,
         super::reference::areas,
+        super::suggest::suggest,
         super::reference::healthz,
         super::pages::map_config,
         super::auth::login,
