@@ -4,6 +4,10 @@
 # bytes, measured in the same run, interleaved A/B/A/B.
 #
 #   scripts/bench.sh [PLACES] [SECONDS]        # defaults: 150000 places, 10 s per wrk run
+#   BENCH_SEARCH_ONLY=1 scripts/bench.sh        # start-up, memory and the search table only
+#
+# The search table gives the median latency of each query shape of issue #20, one client at
+# a time (wrk -c1 --latency), so that the figure is one request's time, not a queue's.
 #
 # Needs: cargo, wrk, curl, taskset (util-linux). The server is pinned to core 0 and wrk to
 # core 1, as README describes. Work files go to a fresh temporary directory, removed at exit.
@@ -44,8 +48,8 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "# building (release)" >&2
 cargo build --release --quiet --bin tsunagari --example static_body
-bin=target/release/tsunagari
-ceiling=target/release/examples/static_body
+bin=${CARGO_TARGET_DIR:-target}/release/tsunagari
+ceiling=${CARGO_TARGET_DIR:-target}/release/examples/static_body
 
 echo "# generating $PLACES places (seed $SEED)" >&2
 "$bin" generate --places "$PLACES" --seed "$SEED" > "$work/places.geojson"
@@ -93,6 +97,59 @@ rps() { # URL -> requests per second
   taskset -c 1 wrk -t1 -c64 -d"${SECONDS_PER_RUN}s" "$1" | awk '/^Requests\/sec/ { printf "%.0f", $2 }'
 }
 
+# Text search: the median of one request at a time, each shape. Words are percent-encoded:
+# 体操 (half of all places), 茶話 (13 %), 脳 (one character), いきいき百歳体操 (a long phrase
+# common to half), 脳トレ (3.6 %), zzzz (nothing), 子供 (a spelling variant of 子ども),
+# and what a user types into the box (さっぽ → 札幌…). Near is Tokyo station.
+TOKYO='near=139.767,35.681'
+SEARCHES=(
+  "q two characters 体操|q=%E4%BD%93%E6%93%8D&limit=20"
+  "q two characters 茶話|q=%E8%8C%B6%E8%A9%B1&limit=20"
+  "q one character 脳|q=%E8%84%B3&limit=20"
+  "q long phrase いきいき百歳体操|q=%E3%81%84%E3%81%8D%E3%81%84%E3%81%8D%E7%99%BE%E6%AD%B3%E4%BD%93%E6%93%8D&limit=20"
+  "q spelling variant 子供|q=%E5%AD%90%E4%BE%9B&limit=20"
+  "q matching nothing zzzz|q=zzzz&limit=20"
+  "near + q matching nothing|$TOKYO&q=zzzz&limit=20"
+  "near + q 脳トレ (rare)|$TOKYO&q=%E8%84%B3%E3%83%88%E3%83%AC&limit=20"
+  "near + q 体操 (common)|$TOKYO&q=%E4%BD%93%E6%93%8D&limit=20"
+  "near + radius 2 km + q 体操|$TOKYO&radius=2000&q=%E4%BD%93%E6%93%8D&limit=20"
+  "near + category salon|$TOKYO&category=salon&limit=20"
+  "q 体操 + category + bbox (central Osaka)|q=%E4%BD%93%E6%93%8D&category=exercise&bbox=135.45,34.64,135.55,34.74&limit=20"
+  "suggest さっぽ|suggest:q=%E3%81%95%E3%81%A3%E3%81%BD"
+  "suggest 札幌|suggest:q=%E6%9C%AD%E5%B9%8C"
+)
+median_ms() { # URL -> median latency in ms
+  taskset -c 1 wrk -t1 -c1 -d"${SEARCH_SECONDS:-5}s" --latency "$1" |
+    awk '$1 == "50%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 }
+                       else if (v ~ /ms$/) { sub(/ms$/, "", v) }
+                       else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }
+                       printf "%.2f", v }'
+}
+search_rows=""
+for shape in "${SEARCHES[@]}"; do
+  name=${shape%%|*}
+  query=${shape#*|}
+  case $query in
+    suggest:*) url="http://127.0.0.1:$PORT/api/suggest?${query#suggest:}" ;;
+    *) url="$items?$query" ;;
+  esac
+  matched=$(curl -fs "$url" | grep -o '"numberMatched":[0-9]*' | cut -d: -f2 || true)
+  search_rows+="| ${name} | ${matched:--} | $(median_ms "$url") ms |"$'\n'
+done
+if [ -n "${BENCH_SEARCH_ONLY:-}" ]; then
+  cat <<TABLE
+
+Search: $PLACES synthetic places (seed $SEED), release build, server on core 0, wrk -t1 -c1
+--latency -d${SEARCH_SECONDS:-5}s on core 1. Load average before the run: $load.
+Start-up ${startup_s} s; resident memory after start-up ${rss_mb} MB.
+
+| query shape | numberMatched | median latency |
+|---|---|---|
+${search_rows}
+TABLE
+  exit 0
+fi
+
 declare -A best=([near]=0 [near_ceiling]=0 [bbox]=0 [bbox_ceiling]=0
   [near_open]=0 [bbox_open]=0 [bbox_open_day]=0)
 keep_best() { if (( $2 > ${best[$1]} )); then best[$1]=$2; fi; }
@@ -131,4 +188,8 @@ Load average before the run: $load (2 cores: above 2, other work competed with t
 | \`bbox\` as above + \`$OPEN_DAY\` (a whole day) | ${best[bbox_open_day]} req/s |
 | bbox with a whole-day open_at as a share of bbox without it (target ≥ 50 %) | $(share "${best[bbox_open_day]}" "${best[bbox]}") |
 | import of $PLACES places (\`tsunagari import\`) | ${import_s} s |
+
+| search query shape (one client at a time) | numberMatched | median latency |
+|---|---|---|
+${search_rows}
 EOF

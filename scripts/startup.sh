@@ -26,7 +26,7 @@ now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 cargo build --release --quiet --bin tsunagari
-bin=target/release/tsunagari
+bin=${CARGO_TARGET_DIR:-target}/release/tsunagari
 "$bin" generate --places "$PLACES" --seed 1 > "$work/places.geojson"
 
 printf '| backend | places | import (s) | start-up to ready (s) | index build (ms, from the log) | RSS after start-up (MB) |\n|---|---|---|---|---|---|\n'

@@ -54,6 +54,7 @@ async fn logs_never_hold_a_query_string_or_a_concrete_path() {
         "/api/collections/places/items?bbox=136.111119,34.6,136.2,34.7&limit=987654321".to_owned(),
         "/api/collections/places/items?limit=987654321abc".to_owned(),
         format!("/api/collections/places/items/{id}?near=136.123457,34.654321"),
+        "/api/suggest?q=ひみつのことば".to_owned(),
         "/api/zzsecretpath?q=ひみつのことば".to_owned(),
         "/?q=ひみつのことば&near=136.123457,34.654321".to_owned(),
     ];
@@ -96,6 +97,8 @@ async fn reads_never_touch_the_database() {
         "/api/collections/places/items".to_owned(),
         "/api/collections/places/items?limit=10000".to_owned(),
         "/api/collections/places/items?q=サロン&category=salon".to_owned(),
+        "/api/collections/places/items?q=子供&near=136.1,34.62&limit=5".to_owned(),
+        "/api/suggest?q=ききょう".to_owned(),
         "/api/collections/places/items?near=136.1,34.62&radius=3000".to_owned(),
         "/api/collections/places/items?near=136.1,34.62&limit=5&offset=5".to_owned(),
         "/api/collections/places/items?bbox=136.0,34.5,136.2,34.7&area=nabari".to_owned(),

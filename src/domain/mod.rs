@@ -8,6 +8,7 @@ pub mod location;
 pub mod place;
 pub mod reference;
 pub mod schedule;
+pub mod spelling;
 pub mod text;
 
 pub use account::Role;

@@ -18,6 +18,7 @@ pub mod query;
 mod reference;
 mod schedules;
 mod streamed;
+mod suggest;
 mod towns;
 mod write_timeout;
 
@@ -72,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/areas", public_read(reference::areas))
         .route("/api/towns", public_read(towns::towns))
         .route("/api/linkworker/search", post(linkworker::search))
+        .route("/api/suggest", public_read(suggest::suggest))
         .route("/api/openapi.json", public_read(openapi::document))
         .route("/api/map-config", public_read(pages::map_config))
         .route("/api/schedules/interpret", post(schedules::interpret))

@@ -45,6 +45,7 @@ use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, T
         super::reference::areas,
         super::towns::towns,
         super::linkworker::search,
+        super::suggest::suggest,
         super::reference::healthz,
         super::pages::map_config,
         super::auth::login,

@@ -8,7 +8,8 @@ use super::streamed::{StreamedBody, total_len};
 use crate::app::AppState;
 use crate::domain::Status;
 use crate::domain::schedule::{self, Lang};
-use crate::index::{Entry, Page, PlaceIndex};
+use crate::index::text::FIELDS;
+use crate::index::{Entry, Page, PlaceIndex, Terms, matched_member};
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -97,23 +98,29 @@ pub async fn items(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let (pieces, private) = {
-        let index = state.places.read();
-        let params = ItemsParams::parse(raw.as_deref(), index.reference())?;
-        if params.wants_private && !viewer.edits_places() {
-            return Err(match viewer.0 {
-                None => ApiError::unauthorized("draft and archived places need a staff session"),
-                Some(_) => ApiError::forbidden("draft and archived places need a staff account"),
-            });
+    let params = ItemsParams::parse(raw.as_deref(), state.places.read().reference())?;
+    if params.wants_private && !viewer.edits_places() {
+        return Err(match viewer.0 {
+            None => ApiError::unauthorized("draft and archived places need a staff session"),
+            Some(_) => ApiError::forbidden("draft and archived places need a staff account"),
+        });
+    }
+    let private = params.wants_private;
+    let rendering = Rendering::for_request(params.lang, &headers);
+    // Words, `datetime` and `open_at` may test many places one by one (see index::plan).
+    let filter = &params.query.filter;
+    let cheap = filter.terms.is_empty() && filter.updated.is_none() && filter.open.is_none();
+    let answer = {
+        let state = state.clone();
+        move || {
+            let index = state.places.read();
+            let page = index.query(&params.query);
+            let links = page_links(&base, &params, &page);
+            let terms = index.search_terms(&params.query.filter.terms);
+            collection_pieces_matching(&index, &page, &links, rendering, terms.as_ref())
         }
-        let page = index.query(&params.query);
-        let links = page_links(&base, &params, &page);
-        let rendering = Rendering::for_request(params.lang, &headers);
-        (
-            collection_pieces(&index, &page, &links, rendering),
-            params.wants_private,
-        )
     };
+    let pieces = off_the_async_threads_if(cheap, answer).await?;
     // The index is released: the answer holds only shared references to features.
     let permit = state.large_answers.admit(total_len(&pieces)).map_err(|_| {
         ApiError::busy("too many large answers are being sent; try again or lower `limit`")
@@ -189,6 +196,23 @@ fn page_links(base: &BaseUrl, params: &ItemsParams, page: &Page) -> Vec<Link> {
     links
 }
 
+/// Runs `work` right here when `cheap`, else on tokio's blocking threads. A text search is
+/// set algebra (well under a millisecond for one or two characters) but a long word common
+/// to much of a national dataset is checked place by place, milliseconds that must not hold
+/// up the async threads serving everyone else.
+pub(super) async fn off_the_async_threads_if<T: Send + 'static>(
+    cheap: bool,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    if cheap {
+        return Ok(work());
+    }
+    tokio::task::spawn_blocking(work).await.map_err(|e| {
+        tracing::error!(error = %e, "a search on the blocking threads failed");
+        ApiError::internal()
+    })
+}
+
 /// How features are rendered for one request: the language of `schedule_text`, and the
 /// moment (Japan time) from which `next_open` is counted.
 #[derive(Debug, Clone, Copy)]
@@ -251,6 +275,17 @@ pub(super) fn collection_pieces(
     links: &[Link],
     rendering: Rendering,
 ) -> Vec<Bytes> {
+    collection_pieces_matching(index, page, links, rendering, None)
+}
+
+/// [`collection_pieces`], with `properties.matched` in each feature of a text search.
+pub(super) fn collection_pieces_matching(
+    index: &PlaceIndex,
+    page: &Page,
+    links: &[Link],
+    rendering: Rendering,
+    terms: Option<&Terms>,
+) -> Vec<Bytes> {
     let now = OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .expect("0 ns is valid");
@@ -273,8 +308,22 @@ pub(super) fn collection_pieces(
             pieces.push(Bytes::from_static(b","));
         }
         let entry = index.entry(hit.slot);
-        let splices = index.schedule_pieces(entry, rendering.lang, rendering.now);
-        entry.feature.pieces(hit.distance_m, &splices, &mut pieces);
+        let [schedule_text, next_open] =
+            index.schedule_pieces(entry, rendering.lang, rendering.now);
+        let matched = terms.map_or_else(Bytes::new, |terms| {
+            let mask = index.matched_fields(hit.slot, terms);
+            let fields: Vec<&str> = FIELDS
+                .iter()
+                .filter(|f| mask & f.bit() != 0)
+                .map(|f| f.as_str())
+                .collect();
+            Bytes::from(matched_member(&fields))
+        });
+        entry.feature.pieces(
+            hit.distance_m,
+            &[matched, schedule_text, next_open],
+            &mut pieces,
+        );
     }
     pieces.push(Bytes::from_static(b"]}"));
     pieces

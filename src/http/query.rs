@@ -92,8 +92,13 @@ pub const ITEM_PARAMS: &[ParamSpec] = &[
     ParamSpec {
         name: "q",
         description: "Japanese text search: every space-separated word must occur in the name, \
-                      reading, tags, description, address or schedule (width, kana and dash \
-                      variants are ignored).",
+                      reading, tags, description, address, schedule, audience, or the name of \
+                      the place's category (Japanese or English) or area. Width, katakana and \
+                      hiragana, small kana, long-vowel marks, punctuation, ケ/ヶ/が and 之/の \
+                      between kanji, and the spelling variants of data/spelling-variants.txt \
+                      (子供/子ども/こども …) are ignored. Without near, results are ranked: exact \
+                      name, name prefix, name, reading, other fields; with near, by distance. \
+                      Each feature gets properties.matched, the fields that held the words.",
         kind: ParamKind::String,
     },
     ParamSpec {
@@ -201,24 +206,7 @@ impl ItemsParams {
         };
         let categories = codes(get("category"), "category", |c| reference.category_index(c))?;
         let areas = codes(get("area"), "area", |a| reference.area_index(a))?;
-        let terms = match get("q") {
-            None => Vec::new(),
-            Some(q) => {
-                if q.chars().count() > MAX_QUERY_CHARS {
-                    return Err(ApiError::invalid_parameter(
-                        "q",
-                        format!("is longer than {MAX_QUERY_CHARS} characters"),
-                    ));
-                }
-                if q.chars().any(char::is_control) {
-                    return Err(ApiError::invalid_parameter(
-                        "q",
-                        "contains control characters",
-                    ));
-                }
-                text::query_terms(q)
-            }
-        };
+        let terms = get("q").map(search_words).transpose()?.unwrap_or_default();
         let open = get("open_at")
             .map(|v| OpenWindow::parse(v).map_err(|e| ApiError::invalid_parameter("open_at", e)))
             .transpose()?;
@@ -291,6 +279,23 @@ impl ItemsParams {
             lang,
         })
     }
+}
+
+/// The normalised words of a text search `q` (of `…/items` and `/api/suggest`).
+pub fn search_words(q: &str) -> Result<Vec<String>, ApiError> {
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return Err(ApiError::invalid_parameter(
+            "q",
+            format!("is longer than {MAX_QUERY_CHARS} characters"),
+        ));
+    }
+    if q.chars().any(char::is_control) {
+        return Err(ApiError::invalid_parameter(
+            "q",
+            "contains control characters",
+        ));
+    }
+    Ok(text::query_terms(q))
 }
 
 fn parse_lang(v: &str) -> Result<Lang, ApiError> {

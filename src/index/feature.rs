@@ -3,8 +3,8 @@
 //! Each feature is encoded once, when the place is written, and kept as shared bytes: an
 //! answer holds references to them (not copies), releases the index, and streams them out
 //! as the client reads — several times faster than serialising structs per request, and a
-//! slow client costs no more than its references. Where a query adds `distance_m`, it is
-//! spliced in right after `"properties":{`.
+//! slow client costs no more than its references. Where a query adds `distance_m` or
+//! `matched`, they are spliced in right after `"properties":{`.
 
 use crate::domain::Place;
 use bytes::Bytes;
@@ -21,7 +21,8 @@ pub struct PreparedFeature {
 }
 
 /// The properties residents and GIS clients see. Staff bookkeeping (`updated_by`) stays out.
-/// Near searches add `distance_m` (metres, great-circle) first.
+/// Near searches add `distance_m` (metres, great-circle) first; text searches add `matched`
+/// (the fields that held the words) first.
 #[derive(Serialize, utoipa::ToSchema)]
 #[schema(as = PlaceProperties)]
 pub struct PublicProperties<'a> {
@@ -147,7 +148,28 @@ impl PreparedFeature {
         json
     }
 
+    /// The place's name, read back from the encoded properties (for the few features a
+    /// suggestion list shows; lists send the bytes as they are).
+    pub fn name(&self) -> String {
+        #[derive(serde::Deserialize)]
+        struct Name {
+            name: String,
+        }
+        serde_json::from_str::<Name>(&self.as_str()[self.properties_at - 1..self.json.len() - 1])
+            .map(|n| n.name)
+            .expect("encoded from PublicProperties, which has a name")
+    }
+
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.json).expect("encoded from a String")
     }
+}
+
+/// `"matched":["name",…],`: the fields that held the words of a text search, so that a page
+/// can highlight them; for the `splices` of [`PreparedFeature::pieces`].
+pub fn matched_member(fields: &[&str]) -> String {
+    format!(
+        "\"matched\":{},",
+        serde_json::to_string(fields).expect("strings")
+    )
 }

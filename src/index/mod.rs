@@ -1,36 +1,43 @@
 //! The read side: every query is answered from memory, never from the database.
 //!
 //! The index holds every place (drafts and archived ones too, for staff) in a slot that never
-//! changes, an R-tree of unit vectors for space, a normalised text key per place for search,
-//! and each place's GeoJSON already encoded. It is built from the store at start-up and
-//! updated by the write path (`crate::places`) right after each commit.
+//! changes, an R-tree of unit vectors for space, an n-gram index of each place's normalised
+//! text, the places of each status, category and area as sets, and each place's GeoJSON
+//! already encoded. It is built from the store at start-up and updated by the write path
+//! (`crate::places`) right after each commit; `plan` decides how a query uses the parts.
 
 mod audiences;
+mod facets;
 mod feature;
+mod keys;
+mod plan;
 mod schedules;
 mod spatial;
+mod suggest;
+pub mod text;
 
-pub use feature::{PreparedFeature, PublicProperties};
+pub use feature::{PreparedFeature, PublicProperties, matched_member};
 pub use schedules::ScheduleId;
+pub use text::{Field, FieldMask, Terms};
 
-use crate::domain::location::chord_squared;
 use crate::domain::schedule::{Lang, OpenWindow};
-use crate::domain::{BBox, LonLat, Place, Radius, Reference, Status, TimeRange, datetime, text};
+use crate::domain::spelling::Spellings;
+use crate::domain::{BBox, LonLat, Place, Radius, Reference, Status, TimeRange, datetime};
 use crate::store::PlaceChange;
 use audiences::{AudienceId, AudienceTable};
 use bytes::Bytes;
 use chrono::NaiveDateTime;
-use rstar::{AABB, RTree};
+use facets::{Facets, Filed};
+use rstar::RTree;
 use schedules::ScheduleTable;
 use spatial::SpherePoint;
-use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Arc;
 use uuid::Uuid;
 
 /// One place in the index: only what queries test, and the place's GeoJSON. The full record
 /// stays in the database, so that memory holds each text once (as encoded JSON) plus its
-/// search key.
+/// normalised form in the text index.
 #[derive(Debug)]
 pub struct Entry {
     pub id: Uuid,
@@ -46,7 +53,6 @@ pub struct Entry {
     area: Option<u16>,
     /// The place's schedule in the index's table of distinct schedules.
     schedule: Option<ScheduleId>,
-    search_key: Box<str>,
     /// Who the place is for (高齢者, 子育て, どなたでも …): its list in the index's table.
     audience: AudienceId,
 }
@@ -87,13 +93,11 @@ impl Filter {
         }
     }
 
-    fn only_status(&self) -> bool {
-        self.categories.is_empty()
-            && self.areas.is_empty()
-            && self.terms.is_empty()
-            && self.updated.is_none()
-            && self.open.is_none()
-            && self.audience.is_none()
+    /// Whether the filter tests each place with a predicate that no set of the index answers
+    /// (`datetime`, `open_at`, `audience`): the planner applies such tests only to the places
+    /// the sets leave. A new per-place filter must be named here, or it would be skipped.
+    fn tests_each_place(&self) -> bool {
+        self.updated.is_some() || self.open.is_some() || self.audience.is_some()
     }
 }
 
@@ -132,6 +136,8 @@ pub struct PlaceIndex {
     entries: Vec<Entry>,
     by_id: HashMap<Uuid, u32>,
     tree: RTree<SpherePoint>,
+    text: text::TextIndex,
+    facets: Facets,
     status_counts: [usize; 3],
     schedules: ScheduleTable,
     audiences: AudienceTable,
@@ -173,9 +179,14 @@ impl PlaceIndex {
         match self.by_id.get(&place.id).copied() {
             Some(slot) => {
                 let old = self.sphere_point(slot);
-                self.status_counts[status_slot(self.entries[slot as usize].status)] -= 1;
+                let old_entry = &self.entries[slot as usize];
+                self.status_counts[status_slot(old_entry.status)] -= 1;
+                self.facets.remove(slot, old_entry.filed());
+                self.text.set(slot, self.place_text(&place));
                 let entry = self.make_entry(place);
                 self.status_counts[status_slot(entry.status)] += 1;
+                self.file_schedule(entry.schedule);
+                self.facets.add(slot, entry.filed());
                 self.entries[slot as usize] = entry;
                 let new = self.sphere_point(slot);
                 if old != new {
@@ -193,10 +204,43 @@ impl PlaceIndex {
     fn push(&mut self, place: Place) -> u32 {
         let slot = u32::try_from(self.entries.len()).expect("fewer than 4 billion places");
         self.by_id.insert(place.id, slot);
+        self.text.set(slot, self.place_text(&place));
         let entry = self.make_entry(place);
         self.status_counts[status_slot(entry.status)] += 1;
+        self.file_schedule(entry.schedule);
+        self.facets.add(slot, entry.filed());
         self.entries.push(entry);
         slot
+    }
+
+    /// Gives a schedule seen for the first time its set and its labels for text search.
+    fn file_schedule(&mut self, schedule: Option<ScheduleId>) {
+        if let Some(id) = schedule.filter(|&id| !self.facets.knows_schedule(id)) {
+            let [ja, en] = [Lang::Ja, Lang::En].map(|lang| self.schedules.words(id, lang));
+            self.facets.add_schedule(id, &ja, &en);
+        }
+    }
+
+    /// Every text of the place a resident might search for, normalised, field by field. The
+    /// category's and area's names are searched through [`Facets`], not held per place.
+    fn place_text(&self, place: &Place) -> text::PlaceText {
+        let f = &place.fields;
+        let n = |v: Option<&String>| -> Vec<String> {
+            v.map(|s| crate::domain::text::normalize(s))
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect()
+        };
+        let list = |v: &[String]| -> Vec<String> { v.iter().flat_map(|s| n(Some(s))).collect() };
+        text::PlaceText::new([
+            n(Some(&f.name)),
+            n(f.name_kana.as_ref()),
+            list(&f.tags),
+            n(f.description.as_ref()),
+            n(f.address.as_ref()),
+            n(f.schedule_note.as_ref()),
+            list(&f.audience),
+        ])
     }
 
     fn make_entry(&mut self, place: Place) -> Entry {
@@ -210,25 +254,6 @@ impl PlaceIndex {
         let f = &place.fields;
         let category = r.category_index(&f.category).expect("validated category");
         let area = f.area.as_deref().and_then(|a| r.area_index(a));
-        // Every text a resident might search for, each normalised, kept apart by a character
-        // that normalised queries never contain so that no match spans two fields.
-        let mut parts: Vec<&str> = vec![&f.name];
-        parts.extend(f.name_kana.as_deref());
-        parts.extend(f.tags.iter().map(String::as_str));
-        parts.extend(f.description.as_deref());
-        parts.extend(f.address.as_deref());
-        parts.extend(f.schedule_note.as_deref());
-        parts.extend(f.audience.iter().map(String::as_str));
-        parts.push(&r.category(category).name_ja);
-        if let Some(a) = area {
-            parts.push(&r.area(a).name_ja);
-        }
-        let search_key = parts
-            .iter()
-            .map(|p| text::normalize(p))
-            .collect::<Vec<_>>()
-            .join("\u{1}")
-            .into_boxed_str();
         Entry {
             verified_at: f.verified_at,
             id: place.id,
@@ -240,7 +265,6 @@ impl PlaceIndex {
             category,
             area,
             schedule,
-            search_key,
             audience,
         }
     }
@@ -281,9 +305,9 @@ impl PlaceIndex {
         self.entries.iter()
     }
 
-    /// Whether an entry passes a filter. `open` is [`ScheduleTable::open_in`] for the
-    /// filter's window and `audience` [`AudienceTable::admitting`] for its audience, each
-    /// computed once per query.
+    /// Whether a place passes the filter's per-place tests (the text is tested by the text
+    /// index, not here). `open` is [`ScheduleTable::open_in`] for the filter's window and
+    /// `audience` [`AudienceTable::admitting`] for its audience, each computed once per query.
     fn matches(
         &self,
         entry: &Entry,
@@ -296,160 +320,59 @@ impl PlaceIndex {
             && filter.statuses.contains(&entry.status)
             && (filter.categories.is_empty() || filter.categories.contains(&entry.category))
             && (filter.areas.is_empty() || entry.area.is_some_and(|a| filter.areas.contains(&a)))
-            && filter
-                .terms
-                .iter()
-                .all(|t| entry.search_key.contains(t.as_str()))
             && filter.updated.is_none_or(|r| r.contains(entry.updated_at))
     }
 
     /// Answers a query: the page `offset..offset + limit` and the number matched in all.
     ///
     /// With `near`, results are in great-circle order (ties by registration order) and carry
-    /// their distance; otherwise they are in registration order, which never changes, so
-    /// paging through a result visits each place exactly once.
+    /// their distance; with `q` and no `near`, they are ranked (see [`text::Tier`]); otherwise
+    /// they are in registration order, which never changes, so paging through a result visits
+    /// each place exactly once. How each part of the index is used is decided in `plan`.
     pub fn query(&self, q: &PlaceQuery) -> Page {
-        let open = q.filter.open.map(|w| self.schedules.open_in(&w));
-        let audience = q
-            .filter
-            .audience
-            .as_deref()
-            .map(|a| self.audiences.admitting(a));
-        let keep = |slot: u32| {
-            let e = self.entry(slot);
-            self.matches(
-                e,
-                &q.filter,
-                open.as_deref().map(Vec::as_slice),
-                audience.as_deref(),
-            ) && q.bbox.is_none_or(|b| b.contains(e.location))
-        };
-        match q.near {
-            Some(near) => self.query_near(near, q, keep),
-            None => {
-                let mut slots: Vec<u32> = match q.bbox {
-                    Some(bbox) => {
-                        let mut s: Vec<u32> = Vec::new();
-                        for (lo, hi) in bbox.unit_vector_envelopes() {
-                            s.extend(
-                                self.tree
-                                    .locate_in_envelope(AABB::from_corners(lo, hi))
-                                    .map(|p| p.slot)
-                                    .filter(|&s| keep(s)),
-                            );
-                        }
-                        s.sort_unstable();
-                        // A box across the antimeridian is searched in two parts, which
-                        // meet at ±180°.
-                        s.dedup();
-                        s
-                    }
-                    None if q.filter.only_status() && q.filter.statuses.len() == 1 => {
-                        // Common case of an unfiltered list: count without scanning.
-                        let status = q.filter.statuses[0];
-                        let matched = self.count_with_status(status);
-                        let hits = (0..self.entries.len() as u32)
-                            .filter(|&s| self.entry(s).status == status)
-                            .skip(q.offset)
-                            .take(q.limit)
-                            .map(|slot| Hit {
-                                slot,
-                                distance_m: None,
-                            })
-                            .collect();
-                        return Page { matched, hits };
-                    }
-                    None => (0..self.entries.len() as u32)
-                        .filter(|&s| keep(s))
-                        .collect(),
-                };
-                let matched = slots.len();
-                let start = q.offset.min(matched);
-                let end = start.saturating_add(q.limit).min(matched);
-                slots.truncate(end);
-                let hits = slots[start..]
-                    .iter()
-                    .map(|&slot| Hit {
-                        slot,
-                        distance_m: None,
-                    })
-                    .collect();
-                Page { matched, hits }
+        let terms = self.search_terms(&q.filter.terms);
+        let terms = terms.as_ref();
+        match (self.candidates(&q.filter, terms), q.near, q.bbox) {
+            (Some(set), _, _) => self.query_candidates(q, terms, set),
+            (None, Some(near), None) => {
+                let statuses = &q.filter.statuses;
+                self.query_near(near, q, |slot| statuses.contains(&self.entry(slot).status))
+            }
+            (None, _, _) => {
+                let set = self.facets.with_statuses(&q.filter.statuses);
+                self.query_candidates(q, None, set)
             }
         }
     }
 
-    fn query_near(&self, near: Near, q: &PlaceQuery, keep: impl Fn(u32) -> bool) -> Page {
-        let centre = near.point;
-        let xyz = centre.unit_vector();
-        let distance = |slot: u32| self.entry(slot).location.distance_m(centre);
-        let wanted = q.offset.saturating_add(q.limit);
-        let mut found: Vec<(f64, u32)>;
-        let matched;
-        match near.radius {
-            Some(radius) => {
-                // The tree prunes by chord length; membership is decided by the haversine
-                // distance itself, so a point on the edge is in or out exactly as a brute-force
-                // haversine scan says. The slack only widens the candidates.
-                let r = radius.metres();
-                let chord2 = chord_squared(r) * (1.0 + 1e-9) + 1e-18;
-                found = self
-                    .tree
-                    .locate_within_distance(xyz, chord2)
-                    .map(|p| p.slot)
-                    .filter(|&s| keep(s))
-                    .map(|s| (distance(s), s))
-                    .filter(|&(d, _)| d <= r)
-                    .collect();
-                matched = found.len();
+    /// Approximate bytes the text index holds (its keys and gram sets), for benchmarks and logs.
+    pub fn text_heap_bytes(&self) -> usize {
+        self.text.heap_bytes()
+    }
+
+    /// A query's normalised words with their spellings (see [`Spellings`]); `None` for none.
+    pub fn search_terms(&self, words: &[String]) -> Option<Terms> {
+        (!words.is_empty()).then(|| self.text.terms(words))
+    }
+
+    /// Where a place holds the words of a query: its own fields, and its category's or area's
+    /// name.
+    pub fn matched_fields(&self, slot: u32, terms: &Terms) -> FieldMask {
+        let entry = self.entry(slot);
+        let mut mask = self.text.matched_fields(slot, terms);
+        for term in terms.spellings() {
+            let (category, area) = self.facets.label_fields(entry.category, entry.area, term);
+            if category {
+                mask |= Field::Category.bit();
             }
-            None => {
-                // Walk outwards until `wanted` matches are found, then on past every candidate
-                // whose chord is within rounding of the last one, so that haversine order
-                // decides near-ties rather than the tree's.
-                found = Vec::with_capacity(wanted.min(1024));
-                let mut last_chord2 = None;
-                for (p, chord2) in self.tree.nearest_neighbor_iter_with_distance_2(xyz) {
-                    if let Some(limit) = last_chord2
-                        && chord2 > limit
-                    {
-                        break;
-                    }
-                    if keep(p.slot) {
-                        found.push((distance(p.slot), p.slot));
-                        if found.len() == wanted && last_chord2.is_none() {
-                            last_chord2 = Some(chord2 * (1.0 + 1e-9) + 1e-18);
-                        }
-                    }
-                }
-                matched = if q.bbox.is_none() && q.filter.only_status() {
-                    q.filter
-                        .statuses
-                        .iter()
-                        .map(|&s| self.count_with_status(s))
-                        .sum()
-                } else {
-                    (0..self.entries.len() as u32).filter(|&s| keep(s)).count()
-                };
+            if area {
+                mask |= Field::Area.bit();
+            }
+            if self.facets.schedule_holds(entry.schedule, term) {
+                mask |= Field::Schedule.bit();
             }
         }
-        let by_distance = |a: &(f64, u32), b: &(f64, u32)| -> Ordering {
-            a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
-        };
-        if wanted < found.len() {
-            found.select_nth_unstable_by(wanted, by_distance);
-            found.truncate(wanted);
-        }
-        found.sort_unstable_by(by_distance);
-        let hits = found
-            .into_iter()
-            .skip(q.offset)
-            .map(|(d, slot)| Hit {
-                slot,
-                distance_m: Some(d),
-            })
-            .collect();
-        Page { matched, hits }
+        mask
     }
 
     /// What an entry's feature carries about its schedule, in `lang`, as of `now` (Japan
@@ -525,6 +448,8 @@ pub struct IndexBuilder {
 impl IndexBuilder {
     pub fn new(reference: Arc<Reference>) -> Self {
         let index = PlaceIndex {
+            text: text::TextIndex::new(Spellings::builtin()),
+            facets: Facets::new(&reference),
             reference,
             entries: Vec::new(),
             by_id: HashMap::new(),
@@ -553,15 +478,26 @@ impl IndexBuilder {
 
     pub fn finish(mut self) -> PlaceIndex {
         self.index.entries.shrink_to_fit();
+        self.index.text.shrink_to_fit();
         self.index.tree = RTree::bulk_load(self.points);
         self.index
     }
 }
 
-fn status_slot(status: Status) -> usize {
-    match status {
-        Status::Draft => 0,
-        Status::Published => 1,
-        Status::Archived => 2,
+use facets::status_slot;
+
+impl Entry {
+    /// The category's index in [`Reference::categories`].
+    pub fn category(&self) -> u16 {
+        self.category
+    }
+
+    fn filed(&self) -> Filed {
+        Filed {
+            status: self.status,
+            category: self.category,
+            area: self.area,
+            schedule: self.schedule,
+        }
     }
 }

@@ -87,6 +87,20 @@ impl ScheduleTable {
         self.compiled.len()
     }
 
+    /// How schedule `id` reads in `lang` (its text as written when it does not parse), for
+    /// text search.
+    pub fn words(&self, id: ScheduleId, lang: Lang) -> String {
+        let c = &self.compiled[id as usize];
+        let member = &c.text[lang_slot(lang)];
+        let json = std::str::from_utf8(member).expect("UTF-8 JSON");
+        // `"schedule_text":"…",` → the string.
+        let value = json
+            .strip_prefix("\"schedule_text\":")
+            .and_then(|v| v.strip_suffix(','))
+            .unwrap_or("\"\"");
+        serde_json::from_str(value).unwrap_or_default()
+    }
+
     /// Which schedules are open in `window`, by id: each distinct schedule evaluated once,
     /// and once only for a window asked for again.
     pub fn open_in(&self, window: &OpenWindow) -> Arc<Vec<bool>> {

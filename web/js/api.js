@@ -66,6 +66,13 @@ export function getAreas(signal) {
   return getJson('/api/areas', signal);
 }
 
+/** Names of published places as the user types: [{id, name, category}], best first. */
+export async function getSuggestions(q, signal, limit = 8) {
+  const params = new URLSearchParams({ q, limit: String(limit) });
+  const body = await getJson(`/api/suggest?${params}`, signal);
+  return Array.isArray(body?.suggestions) ? body.suggestions : [];
+}
+
 export function getPlace(id, signal) {
   return getJson(`${ITEMS}/${encodeURIComponent(id)}?lang=${lang()}`, signal);
 }

@@ -4,6 +4,7 @@
 import { h, setCategoryColour } from './dom.js';
 import { t, categoryName, areaName, formatRadius } from './i18n.js';
 import { RADII } from './state.js';
+import { Suggest } from './suggest.js';
 
 export class Filters {
   /**
@@ -31,6 +32,8 @@ export class Filters {
       event.preventDefault();
       this.handlers.onSearch?.(this.q.value.trim());
     });
+    // Names as the user types; picking one searches for it (see suggest.js for the IME).
+    this.suggest = new Suggest(this.q, { onChoose: (name) => this.handlers.onSearch?.(name.trim()) });
     // Clearing the box with its × (type=search) clears the search too.
     this.q.addEventListener('search', () => {
       if (this.q.value === '') this.handlers.onSearch?.('');
@@ -128,6 +131,7 @@ export class Filters {
       chip.querySelector('.chip-label').textContent = categoryName(category);
     }
     this.fillAreas();
+    this.suggest.relabel();
     this.setBusy(Boolean(this.busy));
     if (this.nearStatusKey && this.nearStatusKind !== 'active') this.setNearStatus(this.nearStatusKey, this.nearStatusKind);
     this.show(state);

@@ -1,0 +1,770 @@
+//! Text search in memory: the uni- and bigrams of every place's normalised text, each with the
+//! set of places (slots) that hold it.
+//!
+//! A term of one or two characters is answered by one set exactly. A longer term is the
+//! intersection of the sets of its bigrams — a superset — checked against each candidate's
+//! text. Sets are compressed bitmaps (`roaring`): a gram held by half the country costs a few
+//! bits per place, a rare one a few bytes per holder, and intersecting two is a pass over
+//! machine words. Besides the grams of all the fields, the grams of the name and of the reading
+//! and the first gram of each are kept apart, so that ranking (exact name, then name prefix, then
+//! name, reading, other fields) is set algebra too and never reads every candidate.
+//!
+//! The database does no text search: this index is built with the spatial one and changed by
+//! the same [`super::PlaceIndex::apply`].
+
+use super::keys::Keys;
+use crate::domain::spelling::Spellings;
+use roaring::RoaringBitmap;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::ControlFlow;
+
+/// The fields of a place that text search looks in, in the order of a place's key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Name = 0,
+    NameKana,
+    Tags,
+    Description,
+    Address,
+    ScheduleNote,
+    Audience,
+    /// The category's Japanese or English label (not held per place: see [`super::facets`]).
+    Category,
+    /// The area's name, reading or English name.
+    Area,
+    /// How the schedule reads (「毎週火曜 10:00〜12:00」, "Tuesdays …"), in Japanese or English.
+    Schedule,
+}
+
+/// The fields held in a place's own key.
+pub(super) const OWN_FIELDS: usize = 7;
+
+pub const FIELDS: [Field; 10] = [
+    Field::Name,
+    Field::NameKana,
+    Field::Tags,
+    Field::Description,
+    Field::Address,
+    Field::ScheduleNote,
+    Field::Audience,
+    Field::Category,
+    Field::Area,
+    Field::Schedule,
+];
+
+impl Field {
+    /// The property name the API uses for this field.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Name => "name",
+            Field::NameKana => "name_kana",
+            Field::Tags => "tags",
+            Field::Description => "description",
+            Field::Address => "address",
+            Field::ScheduleNote => "schedule_note",
+            Field::Audience => "audience",
+            Field::Category => "category",
+            Field::Area => "area",
+            Field::Schedule => "schedule",
+        }
+    }
+
+    pub fn bit(self) -> FieldMask {
+        1 << self as u16
+    }
+}
+
+/// A set of [`Field`]s, one bit each.
+pub type FieldMask = u16;
+
+/// Separates fields, and the values of a list, in a key: never in a normalised query (control
+/// characters are refused and removed), so no match spans two of them.
+const SEPARATOR: char = '\u{1}';
+
+/// A place's own searchable text, normalised: its fields one after another.
+#[derive(Debug, Clone, Default)]
+pub struct PlaceText {
+    pub(super) key: String,
+    /// Where each field ends in `key`.
+    pub(super) ends: [u32; OWN_FIELDS],
+}
+
+/// A place's text as the index holds it (see [`super::keys`]).
+#[derive(Debug, Clone, Copy)]
+pub struct TextRef<'a> {
+    pub(super) key: &'a str,
+    pub(super) ends: &'a [u32; OWN_FIELDS],
+}
+
+impl PlaceText {
+    /// From each own field's values (in [`FIELDS`] order), already normalised.
+    pub fn new(fields: [Vec<String>; OWN_FIELDS]) -> Self {
+        let mut key = String::new();
+        let mut ends = [0; OWN_FIELDS];
+        for (i, values) in fields.iter().enumerate() {
+            for v in values {
+                key.push_str(v);
+                key.push(SEPARATOR);
+            }
+            ends[i] = u32::try_from(key.len()).unwrap_or(u32::MAX);
+        }
+        Self { key, ends }
+    }
+
+    fn as_ref(&self) -> TextRef<'_> {
+        TextRef {
+            key: &self.key,
+            ends: &self.ends,
+        }
+    }
+}
+
+impl<'a> TextRef<'a> {
+    pub fn field(&self, field: Field) -> &'a str {
+        let i = field as usize;
+        if i >= OWN_FIELDS {
+            return "";
+        }
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.key[start..self.ends[i] as usize]
+    }
+
+    /// The own fields that contain `term`.
+    pub fn fields_holding(&self, term: &str) -> FieldMask {
+        FIELDS[..OWN_FIELDS]
+            .iter()
+            .filter(|&&f| memchr::memmem::find(self.field(f).as_bytes(), term.as_bytes()).is_some())
+            .fold(0, |m, f| m | f.bit())
+    }
+}
+
+/// A uni- or bigram: two characters, the second [`NO_CHAR`] for a unigram.
+type Gram = u64;
+const NO_CHAR: u64 = 0x1F_FFFF;
+
+fn gram(a: char, b: Option<char>) -> Gram {
+    (u64::from(a) << 21) | b.map_or(NO_CHAR, u64::from)
+}
+
+/// Every uni- and bigram of `text` that does not span a separator.
+fn grams_of(text: &str, out: &mut Vec<Gram>) {
+    let mut prev: Option<char> = None;
+    for c in text.chars() {
+        if c == SEPARATOR {
+            prev = None;
+            continue;
+        }
+        out.push(gram(c, None));
+        if let Some(p) = prev {
+            out.push(gram(p, Some(c)));
+        }
+        prev = Some(c);
+    }
+}
+
+/// The first uni- and bigram of each value of `text`.
+fn starts_of(text: &str, out: &mut Vec<Gram>) {
+    for value in text.split(SEPARATOR) {
+        let mut chars = value.chars();
+        if let Some(a) = chars.next() {
+            out.push(gram(a, None));
+            if let Some(b) = chars.next() {
+                out.push(gram(a, Some(b)));
+            }
+        }
+    }
+}
+
+/// The grams whose sets, intersected, hold every text containing `term`: its one unigram, or
+/// its bigrams.
+fn grams_of_term(term: &str) -> Vec<Gram> {
+    let chars: Vec<char> = term.chars().collect();
+    match chars.as_slice() {
+        [] => Vec::new(),
+        [a] => vec![gram(*a, None)],
+        _ => {
+            let mut g: Vec<Gram> = chars.windows(2).map(|w| gram(w[0], Some(w[1]))).collect();
+            g.sort_unstable();
+            g.dedup();
+            g
+        }
+    }
+}
+
+/// A gram's first character and the one after it: a fast hash for keys that are already
+/// spread out, so that building the index for a million places is not spent hashing.
+#[derive(Default)]
+struct GramHasher(u64);
+
+impl Hasher for GramHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (n ^ (n >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// For each gram, the slots holding it.
+#[derive(Default)]
+struct GramSets {
+    sets: HashMap<Gram, RoaringBitmap, BuildHasherDefault<GramHasher>>,
+}
+
+impl GramSets {
+    fn add(&mut self, slot: u32, grams: &[Gram]) {
+        for g in grams {
+            self.sets.entry(*g).or_default().insert(slot);
+        }
+    }
+
+    fn remove(&mut self, slot: u32, grams: &[Gram]) {
+        for g in grams {
+            if let Some(set) = self.sets.get_mut(g) {
+                set.remove(slot);
+                if set.is_empty() {
+                    self.sets.remove(g);
+                }
+            }
+        }
+    }
+
+    /// Slots holding every gram of `grams` (none for no grams).
+    fn holding_all(&self, grams: &[Gram]) -> RoaringBitmap {
+        let mut sets: Vec<&RoaringBitmap> = Vec::with_capacity(grams.len());
+        for g in grams {
+            match self.sets.get(g) {
+                Some(s) => sets.push(s),
+                None => return RoaringBitmap::new(),
+            }
+        }
+        // Smallest first: every later intersection is bounded by it.
+        sets.sort_by_key(|s| s.len());
+        let Some((first, rest)) = sets.split_first() else {
+            return RoaringBitmap::new();
+        };
+        let mut out = (*first).clone();
+        for s in rest {
+            if out.is_empty() {
+                break;
+            }
+            out &= *s;
+        }
+        out
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.sets.values().map(RoaringBitmap::serialized_size).sum()
+    }
+}
+
+/// Which part of a place a set of grams covers.
+#[derive(Clone, Copy)]
+enum Part {
+    All,
+    Name,
+    Reading,
+}
+
+/// The text index: each place's normalised text, and the grams of it.
+pub struct TextIndex {
+    texts: Keys,
+    all: GramSets,
+    names: GramSets,
+    readings: GramSets,
+    /// The first uni- and bigram of each name and reading: the candidates for "starts with".
+    starts: GramSets,
+    spellings: Spellings,
+}
+
+/// Where a place matched a query, best first: the ranking of [`TextIndex::rank`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tier {
+    /// The name is exactly the query.
+    ExactName,
+    /// The name starts with the query's first word.
+    NamePrefix,
+    /// Every word is in the name.
+    Name,
+    /// The reading (`name_kana`) is the query or starts with its first word.
+    ReadingPrefix,
+    /// Every word is in the reading.
+    Reading,
+    /// Somewhere else: tags, description, address, schedule, audience, category, area.
+    Other,
+}
+
+/// A query's words, each in every spelling searched.
+#[derive(Debug, Clone)]
+pub struct Terms {
+    /// Per word, its alternatives (the word as typed first).
+    words: Vec<Vec<String>>,
+}
+
+impl Terms {
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// Every spelling of every word.
+    pub fn spellings(&self) -> impl Iterator<Item = &str> {
+        self.words.iter().flatten().map(String::as_str)
+    }
+}
+
+impl TextIndex {
+    pub fn new(spellings: Spellings) -> Self {
+        Self {
+            texts: Keys::default(),
+            all: GramSets::default(),
+            names: GramSets::default(),
+            readings: GramSets::default(),
+            starts: GramSets::default(),
+            spellings,
+        }
+    }
+
+    /// Sets the text of `slot` (a new slot is the next one), replacing what it held.
+    pub fn set(&mut self, slot: u32, text: PlaceText) {
+        if self.texts.has(slot) {
+            let old = self.part_grams(self.texts.get(slot));
+            self.for_each_part(&old, |sets, grams| sets.remove(slot, grams));
+        }
+        let new = self.part_grams(text.as_ref());
+        self.for_each_part(&new, |sets, grams| sets.add(slot, grams));
+        self.texts.set(slot, &text);
+    }
+
+    /// The grams of each part of a text: all, name, reading, starts.
+    fn part_grams(&self, text: TextRef<'_>) -> [Vec<Gram>; 4] {
+        let each = |fill: &dyn Fn(&mut Vec<Gram>)| {
+            let mut grams = Vec::new();
+            fill(&mut grams);
+            grams.sort_unstable();
+            grams.dedup();
+            grams
+        };
+        [
+            each(&|g| grams_of(text.key, g)),
+            each(&|g| grams_of(text.field(Field::Name), g)),
+            each(&|g| grams_of(text.field(Field::NameKana), g)),
+            each(&|g| {
+                starts_of(text.field(Field::Name), g);
+                starts_of(text.field(Field::NameKana), g);
+            }),
+        ]
+    }
+
+    fn for_each_part(&mut self, grams: &[Vec<Gram>; 4], mut f: impl FnMut(&mut GramSets, &[Gram])) {
+        f(&mut self.all, &grams[0]);
+        f(&mut self.names, &grams[1]);
+        f(&mut self.readings, &grams[2]);
+        f(&mut self.starts, &grams[3]);
+    }
+
+    pub fn shrink_to_fit(&mut self) {
+        self.texts.shrink_to_fit();
+        for sets in [
+            &mut self.all,
+            &mut self.names,
+            &mut self.readings,
+            &mut self.starts,
+        ] {
+            sets.sets.shrink_to_fit();
+        }
+    }
+
+    pub fn text(&self, slot: u32) -> TextRef<'_> {
+        self.texts.get(slot)
+    }
+
+    /// The words of a query with their spellings (see [`Spellings`]).
+    pub fn terms(&self, words: &[String]) -> Terms {
+        Terms {
+            words: words
+                .iter()
+                .map(|w| self.spellings.alternatives(w))
+                .collect(),
+        }
+    }
+
+    /// Slots of `within` (or of all) whose `part` contains `term`, exactly.
+    fn containing(&self, part: Part, term: &str, within: Option<&RoaringBitmap>) -> RoaringBitmap {
+        let (sets, field) = match part {
+            Part::All => (&self.all, None),
+            Part::Name => (&self.names, Some(Field::Name)),
+            Part::Reading => (&self.readings, Some(Field::NameKana)),
+        };
+        let mut out = sets.holding_all(&grams_of_term(term));
+        if let Some(w) = within {
+            out &= w;
+        }
+        // Bigrams in common do not make a substring: check the text of a longer term, after
+        // every other narrowing, with one searcher for all candidates.
+        if term.chars().nth(2).is_some() {
+            let finder = memchr::memmem::Finder::new(term.as_bytes());
+            let texts = &self.texts;
+            out.retain(|slot| {
+                let t = texts.get(slot);
+                let haystack = match field {
+                    None => t.key,
+                    Some(f) => t.field(f),
+                };
+                finder.find(haystack.as_bytes()).is_some()
+            });
+        }
+        out
+    }
+
+    /// Slots of `within` (or of all) whose `part` contains some spelling of every word;
+    /// `extra(spelling)` adds slots matched elsewhere (by their category or area). Each word
+    /// is looked for only among the places that hold the words before it.
+    fn every_word(
+        &self,
+        part: Part,
+        terms: &Terms,
+        extra: &dyn Fn(&str) -> Option<RoaringBitmap>,
+        within: Option<&RoaringBitmap>,
+    ) -> RoaringBitmap {
+        let mut out: Option<RoaringBitmap> = within.cloned();
+        for spellings in &terms.words {
+            let mut word = RoaringBitmap::new();
+            for s in spellings {
+                word |= self.containing(part, s, out.as_ref());
+                if let Some(more) = extra(s) {
+                    word |= match &out {
+                        Some(o) => more & o,
+                        None => more,
+                    };
+                }
+            }
+            let empty = word.is_empty();
+            out = Some(word);
+            if empty {
+                break;
+            }
+        }
+        out.unwrap_or_default()
+    }
+
+    /// Slots of `within` (or of all) holding every word somewhere: in their own text or,
+    /// through `labels`, in their category's or area's name.
+    pub fn matching(
+        &self,
+        terms: &Terms,
+        labels: &dyn Fn(&str) -> Option<RoaringBitmap>,
+        within: Option<&RoaringBitmap>,
+    ) -> RoaringBitmap {
+        self.every_word(Part::All, terms, labels, within)
+    }
+
+    /// Calls `each` with the places of `candidates` (places that match `terms`) in rank order
+    /// — [`Tier`] by tier, slot order within one — until it breaks or `until` is passed.
+    ///
+    /// Lazy, so that a page costs what it shows: the names and readings that start like the
+    /// query are classified (a gram set narrows them first); the tiers "name" and "reading"
+    /// are enumerated from the sets of their grams, each place's name or reading checked
+    /// only as it is reached; "other" is what is left. A later tier is reached only once the
+    /// earlier ones are complete.
+    pub fn ranked_each(
+        &self,
+        terms: &Terms,
+        candidates: &RoaringBitmap,
+        until: Tier,
+        mut each: impl FnMut(Tier, u32) -> ControlFlow<()>,
+    ) {
+        let whole: Vec<String> = joined(terms);
+        let first = &terms.words[0];
+        // Names or readings that start with the first word (any spelling): a superset from
+        // the first gram, checked.
+        let mut starting = RoaringBitmap::new();
+        for s in first {
+            let mut chars = s.chars();
+            let (a, b) = (chars.next(), chars.next());
+            let Some(a) = a else { continue };
+            starting |= self.starts.holding_all(&[gram(a, b)]) & candidates;
+        }
+        let (mut exact, mut name_prefix, mut reading_prefix) = (
+            RoaringBitmap::new(),
+            RoaringBitmap::new(),
+            RoaringBitmap::new(),
+        );
+        for slot in &starting {
+            let t = self.text(slot);
+            let is = |f: Field, test: &dyn Fn(&str) -> bool| {
+                t.field(f)
+                    .split(SEPARATOR)
+                    .filter(|v| !v.is_empty())
+                    .any(test)
+            };
+            let set = if is(Field::Name, &|v| whole.iter().any(|w| v == w)) {
+                &mut exact
+            } else if is(Field::Name, &|v| {
+                first.iter().any(|w| v.starts_with(w.as_str()))
+            }) {
+                &mut name_prefix
+            } else if is(Field::NameKana, &|v| {
+                whole.iter().any(|w| v == w) || first.iter().any(|w| v.starts_with(w.as_str()))
+            }) {
+                &mut reading_prefix
+            } else {
+                continue;
+            };
+            set.insert(slot);
+        }
+        let mut seen = RoaringBitmap::new();
+        macro_rules! emit {
+            ($tier:expr, $slot:expr) => {
+                if $tier > until || each($tier, $slot).is_break() {
+                    return;
+                }
+            };
+        }
+        for (tier, set) in [(Tier::ExactName, &exact), (Tier::NamePrefix, &name_prefix)] {
+            for slot in set {
+                emit!(tier, slot);
+            }
+            seen |= set;
+        }
+        let finders = Finders::new(terms);
+        for (tier, part, field) in [
+            (Tier::Name, Part::Name, Field::Name),
+            (Tier::Reading, Part::Reading, Field::NameKana),
+        ] {
+            if tier == Tier::Reading {
+                reading_prefix -= &seen;
+                for slot in &reading_prefix {
+                    emit!(Tier::ReadingPrefix, slot);
+                }
+                seen |= &reading_prefix;
+            }
+            let superset = self.every_word_superset(part, terms) & candidates;
+            for slot in &(superset - &seen) {
+                if finders.every_word_in(self.text(slot).field(field)) {
+                    emit!(tier, slot);
+                    seen.insert(slot);
+                }
+            }
+        }
+        for slot in &(candidates - &seen) {
+            emit!(Tier::Other, slot);
+        }
+    }
+
+    /// Slots whose `part` holds, for every word, every gram of some spelling: a superset of
+    /// those holding every word.
+    fn every_word_superset(&self, part: Part, terms: &Terms) -> RoaringBitmap {
+        let sets = match part {
+            Part::All => &self.all,
+            Part::Name => &self.names,
+            Part::Reading => &self.readings,
+        };
+        let mut out: Option<RoaringBitmap> = None;
+        for spellings in &terms.words {
+            let mut word = RoaringBitmap::new();
+            for s in spellings {
+                word |= sets.holding_all(&grams_of_term(s));
+            }
+            out = Some(match out {
+                None => word,
+                Some(o) => o & word,
+            });
+        }
+        out.unwrap_or_default()
+    }
+
+    /// Which of a place's own fields hold some spelling of some word.
+    pub fn matched_fields(&self, slot: u32, terms: &Terms) -> FieldMask {
+        let text = self.text(slot);
+        terms
+            .spellings()
+            .fold(0, |mask, term| mask | text.fields_holding(term))
+    }
+
+    /// Approximate bytes held by the gram sets, for the start-up log.
+    pub fn heap_bytes(&self) -> usize {
+        self.all.heap_bytes()
+            + self.names.heap_bytes()
+            + self.readings.heap_bytes()
+            + self.starts.heap_bytes()
+            + self.texts.heap_bytes()
+    }
+}
+
+/// A searcher for every spelling of every word, built once per query.
+struct Finders {
+    words: Vec<Vec<memchr::memmem::Finder<'static>>>,
+}
+
+impl Finders {
+    fn new(terms: &Terms) -> Self {
+        Self {
+            words: terms
+                .words
+                .iter()
+                .map(|w| {
+                    w.iter()
+                        .map(|s| memchr::memmem::Finder::new(s.as_bytes()).into_owned())
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether `text` holds some spelling of every word.
+    fn every_word_in(&self, text: &str) -> bool {
+        self.words
+            .iter()
+            .all(|w| w.iter().any(|f| f.find(text.as_bytes()).is_some()))
+    }
+}
+
+/// Every spelling of the whole query, its words joined (「子供 食堂」 → 子供食堂, 子ども食堂 …),
+/// for the exact-name tier; at most a few dozen.
+fn joined(terms: &Terms) -> Vec<String> {
+    let mut out = vec![String::new()];
+    for spellings in &terms.words {
+        let mut next = Vec::new();
+        for prefix in &out {
+            for s in spellings {
+                if next.len() < 64 {
+                    next.push(format!("{prefix}{s}"));
+                }
+            }
+        }
+        out = next;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::text::normalize;
+
+    fn text(name: &str, kana: &str, description: &str) -> PlaceText {
+        let n = |s: &str| {
+            if s.is_empty() {
+                vec![]
+            } else {
+                vec![normalize(s)]
+            }
+        };
+        PlaceText::new([
+            n(name),
+            n(kana),
+            vec![],
+            n(description),
+            vec![],
+            vec![],
+            vec![],
+        ])
+    }
+
+    fn index(places: &[(&str, &str, &str)]) -> TextIndex {
+        let mut t = TextIndex::new(Spellings::builtin());
+        for (i, (name, kana, description)) in places.iter().enumerate() {
+            t.set(i as u32, text(name, kana, description));
+        }
+        t
+    }
+
+    fn find(t: &TextIndex, q: &str) -> Vec<u32> {
+        let words = crate::domain::text::query_terms(q);
+        t.matching(&t.terms(&words), &|_| None, None)
+            .iter()
+            .collect()
+    }
+
+    #[test]
+    fn one_two_and_longer_terms_find_exactly_the_places_holding_them() {
+        let t = index(&[
+            ("体操の会", "タイソウノカイ", ""),
+            ("操体", "", "体を動かします"),
+            ("百歳体操", "", "体操です"),
+        ]);
+        assert_eq!(find(&t, "体"), vec![0, 1, 2]);
+        assert_eq!(find(&t, "体操"), vec![0, 2]);
+        // 操体 holds 操 and 体 but not 体操の; bigrams alone would not tell.
+        assert_eq!(find(&t, "体操の"), vec![0]);
+        assert_eq!(find(&t, "たいそう"), vec![0]);
+        assert_eq!(find(&t, "存在しない"), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn no_match_spans_two_fields() {
+        // The name ends in 会 and the description starts with 館: 会館 is in neither.
+        let t = index(&[("会", "", "館の話")]);
+        assert_eq!(find(&t, "会館"), Vec::<u32>::new());
+        assert_eq!(find(&t, "会"), vec![0]);
+    }
+
+    #[test]
+    fn replacing_a_text_forgets_the_old_grams() {
+        let mut t = index(&[("サロン", "", ""), ("体操", "", "")]);
+        t.set(0, text("食堂", "", ""));
+        assert_eq!(find(&t, "サロン"), Vec::<u32>::new());
+        assert_eq!(find(&t, "食堂"), vec![0]);
+        assert!(
+            !t.all.sets.contains_key(&gram('さ', None)),
+            "empty sets are dropped"
+        );
+    }
+
+    #[test]
+    fn spellings_of_a_word_find_each_other() {
+        let t = index(&[
+            ("子ども食堂", "", ""),
+            ("こども食堂", "", ""),
+            ("子供食堂", "", ""),
+        ]);
+        for q in ["子供食堂", "子ども食堂", "こども食堂", "コドモ食堂"] {
+            assert_eq!(find(&t, q), vec![0, 1, 2], "{q}");
+        }
+    }
+
+    #[test]
+    fn ranking_puts_exact_names_then_prefixes_then_names_then_readings_then_the_rest() {
+        let t = index(&[
+            ("ふれあいサロン", "", ""),         // 0: name contains
+            ("サロン", "", ""),                 // 1: exact
+            ("集会所", "", "サロンを開きます"), // 2: other field
+            ("サロン ひまわり", "", ""),        // 3: prefix
+            ("憩いの家", "イコイサロン", ""),   // 4: reading
+            ("憩", "サロンノイエ", ""),         // 5: reading prefix
+        ]);
+        let words = crate::domain::text::query_terms("サロン");
+        let terms = t.terms(&words);
+        let all = t.matching(&terms, &|_| None, None);
+        let mut tiers: Vec<(Tier, Vec<u32>)> = Vec::new();
+        t.ranked_each(&terms, &all, Tier::Other, |tier, slot| {
+            match tiers.last_mut() {
+                Some((last, slots)) if *last == tier => slots.push(slot),
+                _ => tiers.push((tier, vec![slot])),
+            }
+            ControlFlow::Continue(())
+        });
+        assert_eq!(
+            tiers,
+            vec![
+                (Tier::ExactName, vec![1]),
+                (Tier::NamePrefix, vec![3]),
+                (Tier::Name, vec![0]),
+                (Tier::ReadingPrefix, vec![5]),
+                (Tier::Reading, vec![4]),
+                (Tier::Other, vec![2]),
+            ]
+        );
+        assert_eq!(
+            t.matched_fields(2, &terms),
+            Field::Description.bit(),
+            "the description held it"
+        );
+    }
+}
