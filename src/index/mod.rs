@@ -9,6 +9,7 @@
 mod audiences;
 mod facets;
 mod feature;
+mod gaps;
 mod keys;
 mod plan;
 mod schedules;

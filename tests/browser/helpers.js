@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ARTIFACTS = join(REPO, 'test-artifacts');
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-// The debug binary of `cargo build`, in CARGO_TARGET_DIR when one is set (as cargo does).
+// The debug build `make test` made: in cargo's target directory, wherever CARGO_TARGET_DIR puts it.
 const BIN = process.env.TSUNAGARI_BIN
   || join(resolve(REPO, process.env.CARGO_TARGET_DIR || 'target'), 'debug', 'tsunagari');
 

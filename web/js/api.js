@@ -237,6 +237,14 @@ export async function interpretSchedule(text) {
   return (await sendJson('POST', '/api/schedules/interpret', { text })).body;
 }
 
+/**
+ * The towns with no published 通いの場・サロン within `within` metres (staff):
+ * {within_m, towns_total, towns: [{name, koaza, point, nearest: {id, name, distance_m} | null}], attribution}.
+ */
+export function getGaps(within) {
+  return getJson(`/api/gaps?within=${encodeURIComponent(String(within))}`, undefined, STAFF_READ);
+}
+
 // ---------------------------------------------------------------- link workers
 //
 // The client's point goes in a POST body, never in a URL: URLs are kept by browser history,
