@@ -24,6 +24,9 @@ NEAR='near=139.70,35.69&radius=2000&limit=20'
 # half-widths (degrees) around Osaka's centre that matches 500 or more.
 OSAKA=(135.50 34.69)
 HALF_WIDTHS=(0.025 0.05 0.1 0.2 0.4 0.8)
+# open_at: a Tuesday morning instant and a whole day (Japan time), added to the same queries.
+OPEN_INSTANT='open_at=2026-12-01T10:30:00%2B09:00'
+OPEN_DAY='open_at=2026-12-01'
 
 cd "$(dirname "$0")/.."
 for tool in cargo wrk curl taskset; do
@@ -147,7 +150,8 @@ TABLE
   exit 0
 fi
 
-declare -A best=([near]=0 [near_ceiling]=0 [bbox]=0 [bbox_ceiling]=0)
+declare -A best=([near]=0 [near_ceiling]=0 [bbox]=0 [bbox_ceiling]=0
+  [near_open]=0 [bbox_open]=0 [bbox_open_day]=0)
 keep_best() { if (( $2 > ${best[$1]} )); then best[$1]=$2; fi; }
 for round in $(seq 1 "$ROUNDS"); do
   echo "# round $round of $ROUNDS" >&2
@@ -155,6 +159,9 @@ for round in $(seq 1 "$ROUNDS"); do
   keep_best near_ceiling "$(rps "http://127.0.0.1:$CEILING_PORT/near")"
   keep_best bbox "$(rps "$items?$BBOX")"
   keep_best bbox_ceiling "$(rps "http://127.0.0.1:$CEILING_PORT/bbox")"
+  keep_best near_open "$(rps "$items?$NEAR&$OPEN_INSTANT")"
+  keep_best bbox_open "$(rps "$items?$BBOX&$OPEN_INSTANT")"
+  keep_best bbox_open_day "$(rps "$items?$BBOX&$OPEN_DAY")"
 done
 share() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f %%", 100 * a / b }'; }
 
@@ -174,6 +181,12 @@ Load average before the run: $load (2 cores: above 2, other work competed with t
 | \`bbox\` of central Osaka ($BBOX) ($(count "$work/bbox.json") features, ${bbox_bytes} B) | ${best[bbox]} req/s |
 | bare axum, same ${bbox_bytes} B body (ceiling) | ${best[bbox_ceiling]} req/s |
 | bbox as a share of its ceiling (target ≥ 40 %) | $(share "${best[bbox]}" "${best[bbox_ceiling]}") |
+| \`near\` as above + \`$OPEN_INSTANT\` | ${best[near_open]} req/s |
+| near with open_at as a share of near without it (target ≥ 50 %, "within 2×") | $(share "${best[near_open]}" "${best[near]}") |
+| \`bbox\` as above + \`$OPEN_INSTANT\` | ${best[bbox_open]} req/s |
+| bbox with an open_at instant as a share of bbox without it (target ≥ 50 %) | $(share "${best[bbox_open]}" "${best[bbox]}") |
+| \`bbox\` as above + \`$OPEN_DAY\` (a whole day) | ${best[bbox_open_day]} req/s |
+| bbox with a whole-day open_at as a share of bbox without it (target ≥ 50 %) | $(share "${best[bbox_open_day]}" "${best[bbox]}") |
 | import of $PLACES places (\`tsunagari import\`) | ${import_s} s |
 
 | search query shape (one client at a time) | numberMatched | median latency |

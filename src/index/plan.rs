@@ -83,7 +83,9 @@ impl PlaceIndex {
             // Whether each distinct schedule is open in the window: once per query, not per
             // place.
             let open = filter.open.map(|w| self.schedules.open_in(&w));
-            set.retain(|slot| self.matches(self.entry(slot), filter, open.as_deref()));
+            set.retain(|slot| {
+                self.matches(self.entry(slot), filter, open.as_deref().map(Vec::as_slice))
+            });
         }
         Some(set)
     }

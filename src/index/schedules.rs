@@ -5,21 +5,30 @@
 //! once per schedule and kept until the moment it changes.
 //!
 //! Texts are added, never removed: a schedule no place uses any more stays until restart,
-//! which bounds the table by the distinct schedules written since start-up.
+//! which bounds the table by the distinct schedules written since start-up. Because an id's
+//! text never changes and the holiday calendar is fixed, which schedules are open in a window
+//! never changes either: the answers for the last few windows asked (今日, 火曜の午前 …) are
+//! kept, and a new schedule only adds its own evaluation to them.
 
 use crate::domain::schedule::{self, Lang, OpenWindow, Schedule};
 use bytes::Bytes;
 use chrono::NaiveDateTime;
 use parking_lot::Mutex;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A schedule's number in the table.
 pub type ScheduleId = u32;
+
+/// How many `open_at` windows keep their answer.
+const REMEMBERED_WINDOWS: usize = 32;
 
 #[derive(Default)]
 pub struct ScheduleTable {
     by_text: HashMap<Box<str>, ScheduleId>,
     compiled: Vec<Compiled>,
+    /// The latest windows asked for, most recent last, with which schedules are open in each.
+    open: Mutex<Vec<(OpenWindow, Arc<Vec<bool>>)>>,
 }
 
 struct Compiled {
@@ -92,12 +101,39 @@ impl ScheduleTable {
         serde_json::from_str(value).unwrap_or_default()
     }
 
-    /// Which schedules are open in `window`, by id: each distinct schedule evaluated once.
-    pub fn open_in(&self, window: &OpenWindow) -> Vec<bool> {
-        self.compiled
-            .iter()
-            .map(|c| c.schedule.as_ref().is_some_and(|s| window.admits(s)))
-            .collect()
+    /// Which schedules are open in `window`, by id: each distinct schedule evaluated once,
+    /// and once only for a window asked for again.
+    pub fn open_in(&self, window: &OpenWindow) -> Arc<Vec<bool>> {
+        let known = {
+            let mut remembered = self.open.lock();
+            match remembered.iter().position(|(w, _)| w == window) {
+                Some(i) => {
+                    let hit = remembered.remove(i);
+                    let answer = hit.1.clone();
+                    remembered.push(hit);
+                    if answer.len() == self.compiled.len() {
+                        return answer;
+                    }
+                    Some(answer)
+                }
+                None => None,
+            }
+        };
+        // Evaluated outside the lock: other windows are served meanwhile.
+        let mut open: Vec<bool> = known.map_or_else(Vec::new, |a| a.as_ref().clone());
+        open.extend(
+            self.compiled[open.len()..]
+                .iter()
+                .map(|c| c.schedule.as_ref().is_some_and(|s| window.admits(s))),
+        );
+        let open = Arc::new(open);
+        let mut remembered = self.open.lock();
+        remembered.retain(|(w, _)| w != window);
+        if remembered.len() == REMEMBERED_WINDOWS {
+            remembered.remove(0);
+        }
+        remembered.push((*window, open.clone()));
+        open
     }
 
     /// The rendered text of a schedule.
@@ -193,6 +229,16 @@ mod tests {
             from: at("2026-12-01 11:00"),
             to: None,
         };
-        assert_eq!(table.open_in(&window), vec![true, false]);
+        assert_eq!(*table.open_in(&window), vec![true, false]);
+        // Remembered, and extended by a schedule added later.
+        let c = table.intern("Tu 11:00-13:00");
+        assert_eq!(c, 2);
+        assert_eq!(*table.open_in(&window), vec![true, false, true]);
+        let later = OpenWindow {
+            from: at("2026-12-01 12:30"),
+            to: None,
+        };
+        assert_eq!(*table.open_in(&later), vec![false, false, true]);
+        assert_eq!(*table.open_in(&window), vec![true, false, true]);
     }
 }

@@ -301,7 +301,7 @@ describe('public map (sample data)', { skip: skip ?? false }, () => {
       assert.equal(await page.locator('html').getAttribute('lang'), 'en');
       assert.equal(await page.locator('label[for="q"]').textContent(), 'Search by words (Japanese)');
       assert.equal(await page.locator('#near-geo').textContent(), 'Use my location');
-      assert.equal(await page.locator('#more-filters summary').textContent(), 'Filter (type, area)');
+      assert.equal(await page.locator('#more-filters summary').textContent(), 'Filter (when, type, area)');
       assert.equal(await page.locator('#category-chips .chip[data-code="salon"]').textContent(), 'Salon');
       assert.equal(await page.locator('#lang-switch').textContent(), '日本語');
       assert.equal(await page.locator('#result-count').textContent(), `${count} places in the map view`);

@@ -216,7 +216,7 @@ describe('the staff page', { skip: skip ?? false }, () => {
       assert.match(await theirs.textContent(), /変更前：412テスト サロン → 変更後：412テスト サロン ひだまり/);
       assert.match(await theirs.textContent(), /変更前：名張市丸之内 1 → 変更後：名張市丸之内 79/);
       const mine = conflict.locator('ul.diff-list').nth(1);
-      assert.deepEqual(await mine.locator('.diff-field').allTextContents(), ['名前', '日時']);
+      assert.deepEqual(await mine.locator('.diff-field').allTextContents(), ['名前', '日時の補足']);
       assert.equal(await mine.locator('.diff-item-marked .diff-field').textContent(), '名前', 'the field both changed is marked');
       // Nothing of sato's was saved.
       const now = await publicPlace(server.url, id);
