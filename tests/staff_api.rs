@@ -650,6 +650,7 @@ async fn the_role_matrix_holds_for_every_route() {
             200,
         ),
         (Method::GET, "/api/review".into(), None, 401, 403, 200),
+        (Method::GET, "/api/gaps".into(), None, 401, 403, 200),
         (
             Method::POST,
             ITEMS.into(),

@@ -4,6 +4,7 @@
 mod access_log;
 pub mod auth;
 pub mod error;
+mod gaps;
 mod headers;
 pub mod json;
 mod limits;
@@ -73,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", public_read(openapi::document))
         .route("/api/map-config", public_read(pages::map_config))
         .route("/api/schedules/interpret", post(schedules::interpret))
+        .route("/api/gaps", get(gaps::gaps))
         .route("/api/login", post(auth::login))
         .route("/api/logout", post(auth::logout))
         .route("/api/me", get(auth::me))

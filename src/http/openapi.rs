@@ -58,6 +58,7 @@ use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, T
         super::place_edits::verify,
         super::place_edits::review,
         super::schedules::interpret,
+        super::gaps::gaps,
     ),
     components(schemas(
         Problem,

@@ -8,6 +8,7 @@
 
 mod facets;
 mod feature;
+mod gaps;
 mod keys;
 mod plan;
 mod rank;

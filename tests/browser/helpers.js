@@ -13,7 +13,9 @@ import { chromium } from 'playwright-core';
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ARTIFACTS = join(REPO, 'test-artifacts');
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const BIN = process.env.TSUNAGARI_BIN || join(REPO, 'target', 'debug', 'tsunagari');
+// The debug build `make test` made: in cargo's target directory, wherever CARGO_TARGET_DIR puts it.
+const BIN = process.env.TSUNAGARI_BIN
+  || join(resolve(REPO, process.env.CARGO_TARGET_DIR || 'target'), 'debug', 'tsunagari');
 
 /**
  * True in continuous integration: `CI` set and non-empty — the same rule as the Rust tests

@@ -236,3 +236,11 @@ export async function getReview(days) {
 export async function interpretSchedule(text) {
   return (await sendJson('POST', '/api/schedules/interpret', { text })).body;
 }
+
+/**
+ * The towns with no published 通いの場・サロン within `within` metres (staff):
+ * {within_m, towns_total, towns: [{name, koaza, point, nearest: {id, name, distance_m} | null}], attribution}.
+ */
+export function getGaps(within) {
+  return getJson(`/api/gaps?within=${encodeURIComponent(String(within))}`, undefined, STAFF_READ);
+}

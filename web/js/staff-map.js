@@ -2,6 +2,7 @@
 // added or edited — a marker that can be dragged, kept in step with the form's 緯度・経度.
 
 import { PlaceMap } from './map.js';
+import { h } from './dom.js';
 
 const L = globalThis.L;
 
@@ -34,5 +35,20 @@ export class StaffMap extends PlaceMap {
     }
     this.editMoved = onMove;
     if (pan) this.map.setView(latlng, Math.max(this.map.getZoom(), 16), { animate: false });
+  }
+
+  /** Circles at the towns of 「歩く候補」 ([{name, koaza, point}]); an empty list removes them. */
+  showGaps(towns) {
+    this.gapLayer?.remove();
+    this.gapLayer = null;
+    if (!towns.length) return;
+    this.gapLayer = L.layerGroup(towns.map((town) => L.circleMarker([town.point[1], town.point[0]], {
+      radius: 9, color: '#0b3d91', weight: 3, fillColor: '#5b8def', fillOpacity: 0.35, className: 'gap-marker',
+    }).bindTooltip(h('span', {}, town.koaza ? `${town.name}（${town.koaza}）` : town.name)))).addTo(this.map);
+  }
+
+  /** Centres the map on a point ([lon, lat]) at street level. */
+  showPoint(point) {
+    this.map.setView([point[1], point[0]], Math.max(this.map.getZoom(), 16));
   }
 }

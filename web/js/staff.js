@@ -12,6 +12,7 @@ import { StaffList, ReviewList, statusBadge } from './staff-list.js';
 import { historyView, conflictView } from './place-history.js';
 import { Session } from './staff-session.js';
 import { StaffMap, mapAvailable } from './staff-map.js';
+import { GapsPanel } from './staff-gaps.js';
 import { DEFAULT_VIEW } from './state.js';
 
 const stacked = window.matchMedia('(max-width: 899px)');
@@ -22,6 +23,7 @@ let session;
 let placeMap = null;
 let places; // StaffList
 let review; // ReviewList
+let gaps; // GapsPanel
 let form; // PlaceForm
 let started = false;
 let statuses = new Set(['draft', 'published']);
@@ -100,16 +102,18 @@ function showList(focus = true) {
   current = null;
   places.select(null);
   placeMap?.select(null);
-  showView('list', focus ? $(tab === 'review' ? '#review-heading' : '#places-heading') : null);
+  showView('list', focus ? $(`#${tab}-heading`) : null);
 }
 
 function setTab(name) {
   tab = name;
-  $('#tab-places').setAttribute('aria-pressed', String(name === 'places'));
-  $('#tab-review').setAttribute('aria-pressed', String(name === 'review'));
-  $('#places-section').hidden = name !== 'places';
-  $('#review-section').hidden = name !== 'review';
+  for (const each of ['places', 'review', 'gaps']) {
+    $(`#tab-${each}`).setAttribute('aria-pressed', String(name === each));
+    $(`#${each}-section`).hidden = name !== each;
+  }
   if (name === 'review') loadReview();
+  if (name === 'gaps') gaps.load();
+  else gaps.clear();
   showList();
 }
 
@@ -627,6 +631,14 @@ function wire() {
       }
     },
   });
+  gaps = new GapsPanel($('#gaps-section'), {
+    onTowns: (towns) => placeMap?.showGaps(towns),
+    onShowTown: (town) => {
+      placeMap?.showPoint(town.point);
+      $('#map-panel').scrollIntoView({ block: 'start', behavior: 'smooth' });
+    },
+    onUnauthorized: (error) => explain(error, ''),
+  });
   form = new PlaceForm($('#place-form'), {
     onSubmit: saveForm,
     onCancel: cancelForm,
@@ -658,6 +670,7 @@ function wire() {
   });
   $('#tab-places').addEventListener('click', () => setTab('places'));
   $('#tab-review').addEventListener('click', () => setTab('review'));
+  $('#tab-gaps').addEventListener('click', () => setTab('gaps'));
   $('#review-days').addEventListener('change', loadReview);
   for (const chip of document.querySelectorAll('.status-chip')) {
     chip.addEventListener('click', () => {

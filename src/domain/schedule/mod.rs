@@ -12,7 +12,7 @@ pub mod holidays;
 pub mod phrases;
 mod render;
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use opening_hours::{Context, OpeningHours, RuleKind};
 use std::fmt;
 use time::{OffsetDateTime, UtcOffset};
@@ -267,6 +267,16 @@ enum Moment {
 }
 
 fn moment(s: &str) -> Result<Moment, String> {
+    let moment = parse_moment(s)?;
+    let (Moment::Instant(t) | Moment::Day(t, _)) = moment;
+    // Schedules only speak of 1900–9999 (the evaluator counts everything else closed).
+    if !(1900..=9999).contains(&t.year()) {
+        return Err(format!("{s:?} is not between the years 1900 and 9999"));
+    }
+    Ok(moment)
+}
+
+fn parse_moment(s: &str) -> Result<Moment, String> {
     use time::format_description::well_known::Rfc3339;
     let s = s.trim();
     if s.is_empty() || s == ".." {
@@ -274,7 +284,11 @@ fn moment(s: &str) -> Result<Moment, String> {
     }
     if let Ok(date) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         let start = date.and_time(NaiveTime::MIN);
-        return Ok(Moment::Day(start, start + Duration::days(1)));
+        // The last day chrono knows has no next day.
+        let end = start
+            .checked_add_signed(Duration::days(1))
+            .ok_or_else(|| format!("{s:?} is too far in the future"))?;
+        return Ok(Moment::Day(start, end));
     }
     if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
         return Ok(Moment::Instant(jst(t)));

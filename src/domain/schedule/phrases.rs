@@ -727,3 +727,86 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::super::Schedule;
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces staff type, and noise, to build phrases near the grammar's edges.
+    const PIECES: &[&str] = &[
+        "毎週",
+        "第",
+        "1",
+        "2",
+        "4",
+        "5",
+        "6",
+        "最終",
+        "・",
+        "、",
+        "と",
+        "月",
+        "火",
+        "水",
+        "金",
+        "土",
+        "日",
+        "曜",
+        "曜日",
+        "平日",
+        "毎日",
+        "土日祝",
+        "祝日",
+        "は",
+        "休み",
+        "年末年始",
+        "10",
+        "13",
+        "25",
+        "時",
+        "半",
+        "30",
+        "分",
+        ":",
+        "〜",
+        "-",
+        "から",
+        "午前",
+        "午後",
+        "正午",
+        "まで",
+        "(",
+        ")",
+        "（",
+        "）",
+        "予約制",
+        " ",
+        "　",
+        "１０",
+        "ー",
+        "\"",
+        "x",
+        "\u{0}",
+    ];
+
+    proptest! {
+        /// Whatever staff type, reading it never panics, and a phrase that is read gives OSM
+        /// syntax the evaluator accepts.
+        #[test]
+        fn any_phrase_is_read_or_refused_never_a_panic(
+            parts in proptest::collection::vec(proptest::sample::select(PIECES), 0..24),
+            noise in "\\PC{0,12}",
+        ) {
+            let text = format!("{}{noise}", parts.concat());
+            if let Ok(osm) = to_osm(&text) {
+                prop_assert!(Schedule::parse(&osm).is_ok(), "{text:?} → {osm:?}");
+            }
+            match Schedule::read(&text) {
+                Ok(s) => { let _ = s.text(super::super::Lang::Ja); }
+                Err(e) => prop_assert!(e.at.is_none_or(|at| at <= text.chars().count()), "{e:?}"),
+            }
+        }
+    }
+}
