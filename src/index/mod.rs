@@ -12,12 +12,14 @@ mod feature;
 mod gaps;
 mod keys;
 mod plan;
+mod rank;
 mod schedules;
 mod spatial;
 mod suggest;
 pub mod text;
 
 pub use feature::{PreparedFeature, PublicProperties, matched_member};
+pub use rank::Tier;
 pub use schedules::ScheduleId;
 pub use text::{Field, FieldMask, Terms};
 
@@ -327,7 +329,7 @@ impl PlaceIndex {
     /// Answers a query: the page `offset..offset + limit` and the number matched in all.
     ///
     /// With `near`, results are in great-circle order (ties by registration order) and carry
-    /// their distance; with `q` and no `near`, they are ranked (see [`text::Tier`]); otherwise
+    /// their distance; with `q` and no `near`, they are ranked (see [`Tier`]); otherwise
     /// they are in registration order, which never changes, so paging through a result visits
     /// each place exactly once. How each part of the index is used is decided in `plan`.
     pub fn query(&self, q: &PlaceQuery) -> Page {

@@ -20,7 +20,8 @@
 //! and anything else is in registration order. Both orders are fixed for a given index, so
 //! paging with `next` visits each match once.
 
-use super::text::{Terms, Tier};
+use super::rank::Tier;
+use super::text::Terms;
 use super::{Filter, Hit, Near, Page, PlaceIndex, PlaceQuery};
 use crate::domain::BBox;
 use crate::domain::location::chord_squared;

@@ -2,7 +2,7 @@
 //! far, best first, one per name.
 
 use super::PlaceIndex;
-use super::text::Tier;
+use super::rank::Tier;
 use crate::domain::Status;
 use std::ops::ControlFlow;
 

@@ -6,8 +6,8 @@
 //! text. Sets are compressed bitmaps (`roaring`): a gram held by half the country costs a few
 //! bits per place, a rare one a few bytes per holder, and intersecting two is a pass over
 //! machine words. Besides the grams of all the fields, the grams of the name and of the reading
-//! and the first gram of each are kept apart, so that ranking (exact name, then name prefix, then
-//! name, reading, other fields) is set algebra too and never reads every candidate.
+//! and the first gram of each are kept apart, so that ranking (`rank.rs`: exact name, name
+//! prefix, name, reading, other fields) narrows with sets and never reads every candidate.
 //!
 //! The database does no text search: this index is built with the spatial one and changed by
 //! the same [`super::PlaceIndex::apply`].
@@ -17,7 +17,6 @@ use crate::domain::spelling::Spellings;
 use roaring::RoaringBitmap;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::ops::ControlFlow;
 
 /// The fields of a place that text search looks in, in the order of a place's key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +79,7 @@ pub type FieldMask = u16;
 
 /// Separates fields, and the values of a list, in a key: never in a normalised query (control
 /// characters are refused and removed), so no match spans two of them.
-const SEPARATOR: char = '\u{1}';
+pub(super) const SEPARATOR: char = '\u{1}';
 
 /// A place's own searchable text, normalised: its fields one after another.
 #[derive(Debug, Clone, Default)]
@@ -121,6 +120,11 @@ impl PlaceText {
 }
 
 impl<'a> TextRef<'a> {
+    /// The length in bytes of the (single-valued) name, read from where fields end.
+    pub fn name_len(&self) -> usize {
+        (self.ends[0] as usize).saturating_sub(SEPARATOR.len_utf8())
+    }
+
     pub fn field(&self, field: Field) -> &'a str {
         let i = field as usize;
         if i >= OWN_FIELDS {
@@ -140,10 +144,10 @@ impl<'a> TextRef<'a> {
 }
 
 /// A uni- or bigram: two characters, the second [`NO_CHAR`] for a unigram.
-type Gram = u64;
+pub(super) type Gram = u64;
 const NO_CHAR: u64 = 0x1F_FFFF;
 
-fn gram(a: char, b: Option<char>) -> Gram {
+pub(super) fn gram(a: char, b: Option<char>) -> Gram {
     (u64::from(a) << 21) | b.map_or(NO_CHAR, u64::from)
 }
 
@@ -178,7 +182,7 @@ fn starts_of(text: &str, out: &mut Vec<Gram>) {
 
 /// The grams whose sets, intersected, hold every text containing `term`: its one unigram, or
 /// its bigrams.
-fn grams_of_term(term: &str) -> Vec<Gram> {
+pub(super) fn grams_of_term(term: &str) -> Vec<Gram> {
     let chars: Vec<char> = term.chars().collect();
     match chars.as_slice() {
         [] => Vec::new(),
@@ -213,14 +217,19 @@ impl Hasher for GramHasher {
 
 /// For each gram, the slots holding it.
 #[derive(Default)]
-struct GramSets {
+pub(super) struct GramSets {
     sets: HashMap<Gram, RoaringBitmap, BuildHasherDefault<GramHasher>>,
 }
 
 impl GramSets {
     fn add(&mut self, slot: u32, grams: &[Gram]) {
         for g in grams {
-            self.sets.entry(*g).or_default().insert(slot);
+            let set = self.sets.entry(*g).or_default();
+            // A new place has the highest slot: appending is cheaper than inserting, and it
+            // is what every place of a start-up does.
+            if set.try_push(slot).is_err() {
+                set.insert(slot);
+            }
         }
     }
 
@@ -236,7 +245,7 @@ impl GramSets {
     }
 
     /// Slots holding every gram of `grams` (none for no grams).
-    fn holding_all(&self, grams: &[Gram]) -> RoaringBitmap {
+    pub(super) fn holding_all(&self, grams: &[Gram]) -> RoaringBitmap {
         let mut sets: Vec<&RoaringBitmap> = Vec::with_capacity(grams.len());
         for g in grams {
             match self.sets.get(g) {
@@ -266,7 +275,7 @@ impl GramSets {
 
 /// Which part of a place a set of grams covers.
 #[derive(Clone, Copy)]
-enum Part {
+pub(super) enum Part {
     All,
     Name,
     Reading,
@@ -275,36 +284,19 @@ enum Part {
 /// The text index: each place's normalised text, and the grams of it.
 pub struct TextIndex {
     texts: Keys,
-    all: GramSets,
-    names: GramSets,
-    readings: GramSets,
+    pub(super) all: GramSets,
+    pub(super) names: GramSets,
+    pub(super) readings: GramSets,
     /// The first uni- and bigram of each name and reading: the candidates for "starts with".
-    starts: GramSets,
+    pub(super) starts: GramSets,
     spellings: Spellings,
-}
-
-/// Where a place matched a query, best first: the ranking of [`TextIndex::rank`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Tier {
-    /// The name is exactly the query.
-    ExactName,
-    /// The name starts with the query's first word.
-    NamePrefix,
-    /// Every word is in the name.
-    Name,
-    /// The reading (`name_kana`) is the query or starts with its first word.
-    ReadingPrefix,
-    /// Every word is in the reading.
-    Reading,
-    /// Somewhere else: tags, description, address, schedule, audience, category, area.
-    Other,
 }
 
 /// A query's words, each in every spelling searched.
 #[derive(Debug, Clone)]
 pub struct Terms {
     /// Per word, its alternatives (the word as typed first).
-    words: Vec<Vec<String>>,
+    pub(super) words: Vec<Vec<String>>,
 }
 
 impl Terms {
@@ -464,121 +456,6 @@ impl TextIndex {
         self.every_word(Part::All, terms, labels, within)
     }
 
-    /// Calls `each` with the places of `candidates` (places that match `terms`) in rank order
-    /// — [`Tier`] by tier, slot order within one — until it breaks or `until` is passed.
-    ///
-    /// Lazy, so that a page costs what it shows: the names and readings that start like the
-    /// query are classified (a gram set narrows them first); the tiers "name" and "reading"
-    /// are enumerated from the sets of their grams, each place's name or reading checked
-    /// only as it is reached; "other" is what is left. A later tier is reached only once the
-    /// earlier ones are complete.
-    pub fn ranked_each(
-        &self,
-        terms: &Terms,
-        candidates: &RoaringBitmap,
-        until: Tier,
-        mut each: impl FnMut(Tier, u32) -> ControlFlow<()>,
-    ) {
-        let whole: Vec<String> = joined(terms);
-        let first = &terms.words[0];
-        // Names or readings that start with the first word (any spelling): a superset from
-        // the first gram, checked.
-        let mut starting = RoaringBitmap::new();
-        for s in first {
-            let mut chars = s.chars();
-            let (a, b) = (chars.next(), chars.next());
-            let Some(a) = a else { continue };
-            starting |= self.starts.holding_all(&[gram(a, b)]) & candidates;
-        }
-        let (mut exact, mut name_prefix, mut reading_prefix) = (
-            RoaringBitmap::new(),
-            RoaringBitmap::new(),
-            RoaringBitmap::new(),
-        );
-        for slot in &starting {
-            let t = self.text(slot);
-            let is = |f: Field, test: &dyn Fn(&str) -> bool| {
-                t.field(f)
-                    .split(SEPARATOR)
-                    .filter(|v| !v.is_empty())
-                    .any(test)
-            };
-            let set = if is(Field::Name, &|v| whole.iter().any(|w| v == w)) {
-                &mut exact
-            } else if is(Field::Name, &|v| {
-                first.iter().any(|w| v.starts_with(w.as_str()))
-            }) {
-                &mut name_prefix
-            } else if is(Field::NameKana, &|v| {
-                whole.iter().any(|w| v == w) || first.iter().any(|w| v.starts_with(w.as_str()))
-            }) {
-                &mut reading_prefix
-            } else {
-                continue;
-            };
-            set.insert(slot);
-        }
-        let mut seen = RoaringBitmap::new();
-        macro_rules! emit {
-            ($tier:expr, $slot:expr) => {
-                if $tier > until || each($tier, $slot).is_break() {
-                    return;
-                }
-            };
-        }
-        for (tier, set) in [(Tier::ExactName, &exact), (Tier::NamePrefix, &name_prefix)] {
-            for slot in set {
-                emit!(tier, slot);
-            }
-            seen |= set;
-        }
-        let finders = Finders::new(terms);
-        for (tier, part, field) in [
-            (Tier::Name, Part::Name, Field::Name),
-            (Tier::Reading, Part::Reading, Field::NameKana),
-        ] {
-            if tier == Tier::Reading {
-                reading_prefix -= &seen;
-                for slot in &reading_prefix {
-                    emit!(Tier::ReadingPrefix, slot);
-                }
-                seen |= &reading_prefix;
-            }
-            let superset = self.every_word_superset(part, terms) & candidates;
-            for slot in &(superset - &seen) {
-                if finders.every_word_in(self.text(slot).field(field)) {
-                    emit!(tier, slot);
-                    seen.insert(slot);
-                }
-            }
-        }
-        for slot in &(candidates - &seen) {
-            emit!(Tier::Other, slot);
-        }
-    }
-
-    /// Slots whose `part` holds, for every word, every gram of some spelling: a superset of
-    /// those holding every word.
-    fn every_word_superset(&self, part: Part, terms: &Terms) -> RoaringBitmap {
-        let sets = match part {
-            Part::All => &self.all,
-            Part::Name => &self.names,
-            Part::Reading => &self.readings,
-        };
-        let mut out: Option<RoaringBitmap> = None;
-        for spellings in &terms.words {
-            let mut word = RoaringBitmap::new();
-            for s in spellings {
-                word |= sets.holding_all(&grams_of_term(s));
-            }
-            out = Some(match out {
-                None => word,
-                Some(o) => o & word,
-            });
-        }
-        out.unwrap_or_default()
-    }
-
     /// Which of a place's own fields hold some spelling of some word.
     pub fn matched_fields(&self, slot: u32, terms: &Terms) -> FieldMask {
         let text = self.text(slot);
@@ -597,56 +474,12 @@ impl TextIndex {
     }
 }
 
-/// A searcher for every spelling of every word, built once per query.
-struct Finders {
-    words: Vec<Vec<memchr::memmem::Finder<'static>>>,
-}
-
-impl Finders {
-    fn new(terms: &Terms) -> Self {
-        Self {
-            words: terms
-                .words
-                .iter()
-                .map(|w| {
-                    w.iter()
-                        .map(|s| memchr::memmem::Finder::new(s.as_bytes()).into_owned())
-                        .collect()
-                })
-                .collect(),
-        }
-    }
-
-    /// Whether `text` holds some spelling of every word.
-    fn every_word_in(&self, text: &str) -> bool {
-        self.words
-            .iter()
-            .all(|w| w.iter().any(|f| f.find(text.as_bytes()).is_some()))
-    }
-}
-
-/// Every spelling of the whole query, its words joined (「子供 食堂」 → 子供食堂, 子ども食堂 …),
-/// for the exact-name tier; at most a few dozen.
-fn joined(terms: &Terms) -> Vec<String> {
-    let mut out = vec![String::new()];
-    for spellings in &terms.words {
-        let mut next = Vec::new();
-        for prefix in &out {
-            for s in spellings {
-                if next.len() < 64 {
-                    next.push(format!("{prefix}{s}"));
-                }
-            }
-        }
-        out = next;
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::text::normalize;
+    use crate::index::rank::Tier;
+    use std::ops::ControlFlow;
 
     fn text(name: &str, kana: &str, description: &str) -> PlaceText {
         let n = |s: &str| {
