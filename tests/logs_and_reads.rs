@@ -6,38 +6,24 @@
 //! Both tests share one process-wide log capture, so they take turns (`TURN`).
 
 mod common;
+#[path = "common/log_capture.rs"]
+mod log_capture;
 
 use common::TestServer;
-use std::fmt::Write as _;
-use std::sync::{Mutex, OnceLock};
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id};
-use tracing::{Event, Subscriber};
-use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
-use tracing_subscriber::util::SubscriberInitExt;
 
 /// The SQL comment on the statements that follow the change log (the SQLite poll and the
 /// catch-up after a poll or a notification): they run on a timer or a notification, whatever
 /// the requests do, and are not reads. PostgreSQL's `LISTEN` is the same follower's.
 const FOLLOWER_MARKS: [&str; 2] = ["/* change-log */", "LISTEN \"tsunagari_changes\""];
 
-#[derive(Default)]
-struct Captured {
-    /// Every event and span, as `target level field=value …`.
-    lines: Vec<String>,
-    /// SQL statements executed (sqlx's `sqlx::query` events), the change-log follower's excepted.
-    statements: Vec<String>,
-}
-
-fn captured() -> &'static Mutex<Captured> {
-    static CAPTURED: OnceLock<Mutex<Captured>> = OnceLock::new();
-    CAPTURED.get_or_init(|| {
-        tracing_subscriber::registry()
-            .with(Capture)
-            .try_init()
-            .expect("no other global subscriber in this test binary");
-        Mutex::new(Captured::default())
-    })
+/// SQL statements executed (sqlx's `sqlx::query` events) among `lines`, the change-log
+/// follower's excepted.
+fn statements(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .filter(|l| l.starts_with("sqlx::query ") && !FOLLOWER_MARKS.iter().any(|m| l.contains(m)))
+        .cloned()
+        .collect()
 }
 
 /// One test at a time: both read the shared capture.
@@ -46,62 +32,10 @@ async fn take_turn() -> tokio::sync::MutexGuard<'static, ()> {
     TURN.lock().await
 }
 
-struct Capture;
-
-struct Fields(String);
-
-impl Visit for Fields {
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        let _ = write!(self.0, " {}={:?}", field.name(), value);
-    }
-    fn record_str(&mut self, field: &Field, value: &str) {
-        let _ = write!(self.0, " {}={}", field.name(), value);
-    }
-}
-
-impl<S: Subscriber> Layer<S> for Capture {
-    fn register_callsite(
-        &self,
-        _: &'static tracing::Metadata<'static>,
-    ) -> tracing::subscriber::Interest {
-        tracing::subscriber::Interest::always()
-    }
-
-    fn enabled(&self, _: &tracing::Metadata<'_>, _: Context<'_, S>) -> bool {
-        true
-    }
-
-    fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
-        let meta = event.metadata();
-        let mut fields = Fields(format!("{} {}", meta.target(), meta.level()));
-        event.record(&mut fields);
-        let mut c = captured().lock().unwrap();
-        if meta.target() == "sqlx::query" && !FOLLOWER_MARKS.iter().any(|m| fields.0.contains(m)) {
-            c.statements.push(fields.0.clone());
-        }
-        c.lines.push(fields.0);
-    }
-
-    fn on_new_span(&self, attrs: &Attributes<'_>, _: &Id, _: Context<'_, S>) {
-        let meta = attrs.metadata();
-        let mut fields = Fields(format!("span {} {}", meta.target(), meta.name()));
-        attrs.record(&mut fields);
-        captured().lock().unwrap().lines.push(fields.0);
-    }
-}
-
-fn max_level_is_trace() {
-    assert_eq!(
-        tracing::level_filters::LevelFilter::current(),
-        tracing::level_filters::LevelFilter::TRACE
-    );
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logs_never_hold_a_query_string_or_a_concrete_path() {
     let _turn = take_turn().await;
-    captured();
-    max_level_is_trace();
+    log_capture::assert_trace_is_on();
     let s = TestServer::start().await;
     let id = s.first_place_id().await;
     // Distinctive values: none of them may appear in any log line or span.
@@ -124,12 +58,12 @@ async fn logs_never_hold_a_query_string_or_a_concrete_path() {
         "/api/zzsecretpath?q=ひみつのことば".to_owned(),
         "/?q=ひみつのことば&near=136.123457,34.654321".to_owned(),
     ];
-    let before = captured().lock().unwrap().lines.len();
+    let before = log_capture::count();
     for path in &requests {
         let status = s.get(path).await.status;
         assert!(status < 500, "{path}: {status}");
     }
-    let lines: Vec<String> = captured().lock().unwrap().lines[before..].to_vec();
+    let lines = log_capture::since(before);
     // The capture does see the server's access log: one line per items request, by route.
     let access = lines
         .iter()
@@ -146,16 +80,15 @@ async fn logs_never_hold_a_query_string_or_a_concrete_path() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_never_touch_the_database() {
     let _turn = take_turn().await;
-    captured();
-    max_level_is_trace();
+    log_capture::assert_trace_is_on();
     let s = TestServer::start().await;
     let id = s.first_place_id().await;
     // The capture does see statements: start-up ran some.
     assert!(
-        !captured().lock().unwrap().statements.is_empty(),
+        !statements(&log_capture::since(0)).is_empty(),
         "sqlx statements are captured"
     );
-    let before = captured().lock().unwrap().statements.len();
+    let before = log_capture::count();
     let reads = [
         "/api".to_owned(),
         "/api/conformance".to_owned(),
@@ -181,7 +114,7 @@ async fn reads_never_touch_the_database() {
             assert_eq!(status, 200, "{path}");
         }
     }
-    let statements: Vec<String> = captured().lock().unwrap().statements[before..].to_vec();
+    let statements = statements(&log_capture::since(before));
     assert!(
         statements.is_empty(),
         "{} reads ran SQL: {statements:#?}",

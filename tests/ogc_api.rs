@@ -95,6 +95,8 @@ async fn openapi_document_describes_every_route_and_items_parameter() {
         "/collections/places/queryables",
         "/categories",
         "/areas",
+        "/towns",
+        "/linkworker/search",
     ] {
         assert!(paths.contains_key(p), "{p} undocumented");
     }
@@ -213,6 +215,9 @@ async fn every_answer_carries_the_security_headers() {
             "/js/main.js",
             "/css/app.css",
             "/vendor/leaflet/leaflet.js",
+            "/vendor/qrcode-generator/qrcode.mjs",
+            "/linkworker",
+            "/list",
             "/api/nothing",
             "/api?bad=1",
         ]

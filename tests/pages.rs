@@ -59,6 +59,57 @@ async fn the_staff_page_is_served_with_the_same_policy_and_holds_no_data() {
 }
 
 #[tokio::test]
+async fn the_link_worker_page_and_the_shared_list_are_shells_with_their_qr_library() {
+    let s = TestServer::start().await;
+    for (path, assets) in [
+        (
+            "/linkworker",
+            &["/js/linkworker.js", "/css/linkworker.css", "/css/staff.css"][..],
+        ),
+        ("/list", &["/js/shared-list.js", "/css/linkworker.css"][..]),
+    ] {
+        let page = s.client.get(s.url(path)).send().await.unwrap();
+        assert_eq!(page.status(), 200, "{path}");
+        let csp = page.headers()["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("script-src 'self'"), "{path}: {csp}");
+        let html = page.text().await.unwrap();
+        assert!(html.contains("lang=\"ja\""), "{path}");
+        assert!(
+            !html.contains("<script>") && !html.contains("style="),
+            "{path}"
+        );
+        for asset in assets {
+            assert!(html.contains(asset), "{path}: {asset} not referenced");
+            let r = s.client.get(s.url(asset)).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{asset}");
+        }
+    }
+    // The QR code library comes from npm (web/node_modules), as a JavaScript module.
+    let qr = s
+        .client
+        .get(s.url("/vendor/qrcode-generator/qrcode.mjs"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(qr.status(), 200);
+    assert!(
+        qr.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("javascript")
+    );
+    assert!(qr.text().await.unwrap().contains("export default qrcode"));
+    // Only the module is served from the package.
+    let other = s
+        .client
+        .get(s.url("/vendor/qrcode-generator/qrcode.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 404);
+}
+
+#[tokio::test]
 async fn assets_revalidate_with_etags() {
     let s = TestServer::start().await;
     let first = s.client.get(s.url("/js/main.js")).send().await.unwrap();

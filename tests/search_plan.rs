@@ -39,6 +39,8 @@ const WORDS: [&str; 16] = [
 const CATEGORIES: [&str; 4] = ["salon", "kayoinoba", "exercise", "kodomo_shokudo"];
 const AREAS: [Option<&str>; 3] = [None, Some("nabari"), Some("kikyogaoka")];
 const STATUSES: [&str; 3] = ["published", "draft", "archived"];
+/// Audiences as staff write them; どなたでも admits every audience asked for.
+const AUDIENCES: [&str; 3] = ["高齢者", "どなたでも", "子育て"];
 
 #[derive(Debug, Clone)]
 struct Spec {
@@ -52,6 +54,7 @@ struct Spec {
     lat: f64,
     /// Seconds after a fixed instant, for `datetime`.
     updated: i64,
+    audience: Vec<usize>,
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
@@ -64,18 +67,22 @@ fn spec() -> impl Strategy<Value = Spec> {
         prop_oneof![6 => Just(0usize), 1 => 1..3usize],
         (136.0..136.2f64, 34.5..34.7f64),
         0..1000i64,
+        prop::collection::vec(0..AUDIENCES.len(), 0..3),
     )
         .prop_map(
-            |(name, kana, description, category, area, status, (lon, lat), updated)| Spec {
-                name,
-                kana,
-                description,
-                category,
-                area,
-                status,
-                lon,
-                lat,
-                updated,
+            |(name, kana, description, category, area, status, (lon, lat), updated, audience)| {
+                Spec {
+                    name,
+                    kana,
+                    description,
+                    category,
+                    area,
+                    status,
+                    lon,
+                    lat,
+                    updated,
+                    audience,
+                }
             },
         )
 }
@@ -97,6 +104,11 @@ fn place(id: Uuid, version: i64, s: &Spec, reference: &Reference) -> Place {
             area: AREAS[s.area].map(Into::into),
             location: Some((s.lon, s.lat)),
             status: Some(STATUSES[s.status].into()),
+            audience: s
+                .audience
+                .iter()
+                .map(|&i| AUDIENCES[i].to_owned())
+                .collect(),
             ..Default::default()
         }
         .validate(reference)
@@ -114,6 +126,7 @@ struct Ask {
     areas: Vec<usize>,
     drafts_too: bool,
     updated_from: Option<i64>,
+    audience: Option<usize>,
     bbox: Option<(f64, f64, f64, f64)>,
     near: Option<((f64, f64), Option<f64>)>,
     offset: usize,
@@ -150,6 +163,7 @@ fn ask() -> impl Strategy<Value = Ask> {
         prop::collection::vec(1..AREAS.len(), 0..2),
         any::<bool>(),
         prop::option::of(0..1000i64),
+        prop::option::of(0..AUDIENCES.len()),
         prop::option::of((136.0..136.2f64, 34.5..34.7f64, 0.01..0.2f64, 0.01..0.2f64)),
         prop::option::of((
             (136.0..136.2f64, 34.5..34.7f64),
@@ -159,12 +173,24 @@ fn ask() -> impl Strategy<Value = Ask> {
         1..20usize,
     )
         .prop_map(
-            |(words, categories, areas, drafts_too, updated_from, bbox, near, offset, limit)| Ask {
+            |(
                 words,
                 categories,
                 areas,
                 drafts_too,
                 updated_from,
+                audience,
+                bbox,
+                near,
+                offset,
+                limit,
+            )| Ask {
+                words,
+                categories,
+                areas,
+                drafts_too,
+                updated_from,
+                audience,
                 bbox: bbox.map(|(lon, lat, w, h)| (lon, lat, lon + w, lat + h)),
                 near,
                 offset,
@@ -200,6 +226,11 @@ fn brute_force(places: &[Place], reference: &Reference, a: &Ask) -> Vec<(u32, u8
             || (!a.areas.is_empty() && !a.areas.iter().any(|&i| AREAS[i] == f.area.as_deref()))
             || a.updated_from
                 .is_some_and(|from| p.updated_at < base_time() + time::Duration::seconds(from))
+            || a.audience.is_some_and(|i| {
+                !f.audience
+                    .iter()
+                    .any(|who| who == AUDIENCES[i] || who == "どなたでも")
+            })
         {
             continue;
         }
@@ -219,6 +250,7 @@ fn brute_force(places: &[Place], reference: &Reference, a: &Ask) -> Vec<(u32, u8
             let area = reference.area(reference.area_index(area).unwrap());
             texts.extend([&area.name_ja, &area.name_kana, &area.name_en].map(|s| normalize(s)));
         }
+        texts.extend(f.audience.iter().map(|who| normalize(who)));
         let name = normalize(&f.name);
         let kana = normalize(f.name_kana.as_deref().unwrap_or(""));
         texts.extend([name.clone(), kana.clone()]);
@@ -297,6 +329,7 @@ fn query(reference: &Reference, a: &Ask) -> PlaceQuery {
             updated: a
                 .updated_from
                 .map(|s| TimeRange::parse(&format!("{}/..", iso(s))).unwrap()),
+            audience: a.audience.map(|i| AUDIENCES[i].into()),
             ..Filter::published()
         },
         offset: a.offset,
@@ -373,6 +406,7 @@ fn a_word_whose_bigrams_a_place_holds_apart_is_not_found() {
         lon: 136.1,
         lat: 34.6,
         updated: 0,
+        audience: vec![],
     };
     // 体操 操体 holds the bigrams 体操 and 操体 of 体操体, and not 体操体 itself.
     let places = vec![
@@ -392,6 +426,7 @@ fn a_word_whose_bigrams_a_place_holds_apart_is_not_found() {
             areas: vec![],
             drafts_too: false,
             updated_from: None,
+            audience: None,
             bbox: None,
             near: None,
             offset: 0,

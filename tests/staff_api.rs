@@ -699,6 +699,15 @@ async fn the_role_matrix_holds_for_every_route() {
             403,
             200,
         ),
+        (
+            Method::POST,
+            "/api/linkworker/search".into(),
+            Some(json!({"near": [136.1, 34.63], "radius": 2000})),
+            401,
+            200,
+            200,
+        ),
+        (Method::GET, "/api/towns".into(), None, 200, 200, 200),
         (Method::DELETE, item(&draft), None, 401, 403, 200),
     ];
     for (method, path, body, outside, link, inside) in &routes {

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod datetime;
+pub mod landmark;
 pub mod location;
 pub mod place;
 pub mod reference;

@@ -9,6 +9,7 @@ use super::error::ApiError;
 use super::json::JsonBody;
 use crate::accounts::{AuthError, User};
 use crate::app::{AppState, ClientAddr};
+use crate::domain::Role;
 use axum::Json;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -90,6 +91,21 @@ impl FromRequestParts<AppState> for Editor {
             Ok(Self(user))
         } else {
             Err(ApiError::forbidden("this needs a staff account"))
+        }
+    }
+}
+
+/// A link worker, staff or an admin: may search near a client for a handout. Each role is
+/// named, so that a role added later is not admitted by accident.
+pub struct LinkWorker(pub User);
+
+impl FromRequestParts<AppState> for LinkWorker {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let AnyUser(user) = AnyUser::from_request_parts(parts, state).await?;
+        match user.role {
+            Role::Linkworker | Role::Staff | Role::Admin => Ok(Self(user)),
         }
     }
 }

@@ -9,6 +9,7 @@ mod headers;
 pub mod json;
 mod limits;
 pub mod links;
+mod linkworker;
 mod ogc;
 mod openapi;
 mod pages;
@@ -19,6 +20,7 @@ mod reference;
 mod schedules;
 mod streamed;
 mod suggest;
+mod towns;
 mod write_timeout;
 
 use crate::app::AppState;
@@ -70,6 +72,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/categories", public_read(reference::categories))
         .route("/api/areas", public_read(reference::areas))
+        .route("/api/towns", public_read(towns::towns))
+        .route("/api/linkworker/search", post(linkworker::search))
         .route("/api/suggest", public_read(suggest::suggest))
         .route("/api/openapi.json", public_read(openapi::document))
         .route("/api/map-config", public_read(pages::map_config))
@@ -86,11 +90,14 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(reference::healthz))
         .route("/", get(pages::index))
         .route("/staff", get(pages::staff))
+        .route("/linkworker", get(pages::linkworker))
+        .route("/list", get(pages::shared_list))
         .route("/js/{*path}", get(pages::web_asset))
         .route("/css/{*path}", get(pages::web_asset))
         .route("/img/{*path}", get(pages::web_asset))
         .route("/vendor/leaflet/{*path}", get(pages::leaflet))
         .route("/vendor/markercluster/{*path}", get(pages::markercluster))
+        .route("/vendor/qrcode-generator/{*path}", get(pages::qrcode))
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .fallback(|| async { ApiError::not_found("no such resource") })
         .route_layer(axum::middleware::from_fn(access_log::log))

@@ -43,6 +43,8 @@ use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, T
         super::ogc::queryables,
         super::reference::categories,
         super::reference::areas,
+        super::towns::towns,
+        super::linkworker::search,
         super::suggest::suggest,
         super::reference::healthz,
         super::pages::map_config,

@@ -33,6 +33,13 @@ struct LeafletFiles;
 #[exclude = "*.map"]
 struct MarkerClusterFiles;
 
+/// qrcode-generator's ES module, for the QR codes on the link worker's handout.
+#[derive(RustEmbed)]
+#[folder = "web/node_modules/qrcode-generator/dist/"]
+#[allow_missing = true]
+#[include = "qrcode.mjs"]
+struct QrCodeFiles;
+
 pub async fn index(headers: HeaderMap) -> Response {
     serve(WebFiles::get("index.html"), "index.html", &headers)
 }
@@ -43,6 +50,22 @@ pub async fn staff(headers: HeaderMap) -> Response {
     serve(WebFiles::get("staff.html"), "staff.html", &headers)
 }
 
+/// The link worker page. Like `/staff`, the page holds no data; the search it makes checks
+/// the session.
+pub async fn linkworker(headers: HeaderMap) -> Response {
+    serve(
+        WebFiles::get("linkworker.html"),
+        "linkworker.html",
+        &headers,
+    )
+}
+
+/// A public, read-only list of places a link worker shared (`/list?ids=a,b,c`): ids only,
+/// never where the client lives.
+pub async fn shared_list(headers: HeaderMap) -> Response {
+    serve(WebFiles::get("list.html"), "list.html", &headers)
+}
+
 /// A file under `web/js/`, `web/css/` or `web/img/`, at the same path.
 pub async fn web_asset(uri: Uri, headers: HeaderMap) -> Response {
     let path = uri.path().trim_start_matches('/');
@@ -51,6 +74,10 @@ pub async fn web_asset(uri: Uri, headers: HeaderMap) -> Response {
 
 pub async fn leaflet(Path(path): Path<String>, headers: HeaderMap) -> Response {
     serve(lookup::<LeafletFiles>(&path), &path, &headers)
+}
+
+pub async fn qrcode(Path(path): Path<String>, headers: HeaderMap) -> Response {
+    serve(lookup::<QrCodeFiles>(&path), &path, &headers)
 }
 
 pub async fn markercluster(Path(path): Path<String>, headers: HeaderMap) -> Response {

@@ -269,6 +269,7 @@ impl ItemsParams {
                     statuses,
                     updated,
                     open,
+                    audience: None,
                 },
                 offset,
                 limit,

@@ -6,6 +6,7 @@
 //! already encoded. It is built from the store at start-up and updated by the write path
 //! (`crate::places`) right after each commit; `plan` decides how a query uses the parts.
 
+mod audiences;
 mod facets;
 mod feature;
 mod gaps;
@@ -26,6 +27,7 @@ use crate::domain::schedule::{Lang, OpenWindow};
 use crate::domain::spelling::Spellings;
 use crate::domain::{BBox, LonLat, Place, Radius, Reference, Status, TimeRange, datetime};
 use crate::store::PlaceChange;
+use audiences::{AudienceId, AudienceTable};
 use bytes::Bytes;
 use chrono::NaiveDateTime;
 use facets::{Facets, Filed};
@@ -54,6 +56,8 @@ pub struct Entry {
     area: Option<u16>,
     /// The place's schedule in the index's table of distinct schedules.
     schedule: Option<ScheduleId>,
+    /// Who the place is for (高齢者, 子育て, どなたでも …): its list in the index's table.
+    audience: AudienceId,
 }
 
 /// Which places a query wants, besides where they are.
@@ -70,7 +74,13 @@ pub struct Filter {
     pub updated: Option<TimeRange>,
     /// Only places whose schedule is open then. A place without a schedule never is.
     pub open: Option<OpenWindow>,
+    /// Only places for this audience, or for everyone ([`FOR_EVERYONE`]): a link worker
+    /// looking for an older client wants the places open to all as well.
+    pub audience: Option<Box<str>>,
 }
+
+/// The audience value that means a place welcomes anyone.
+pub const FOR_EVERYONE: &str = "どなたでも";
 
 impl Filter {
     /// What a resident may see: published places, nothing else narrowed.
@@ -82,14 +92,15 @@ impl Filter {
             statuses: vec![Status::Published],
             updated: None,
             open: None,
+            audience: None,
         }
     }
 
     /// Whether the filter tests each place with a predicate that no set of the index answers
-    /// (`datetime`, `open_at`): the planner applies such tests only to the places the sets
-    /// leave. A new per-place filter must be named here, or it would be skipped.
+    /// (`datetime`, `open_at`, `audience`): the planner applies such tests only to the places
+    /// the sets leave. A new per-place filter must be named here, or it would be skipped.
     fn tests_each_place(&self) -> bool {
-        self.updated.is_some() || self.open.is_some()
+        self.updated.is_some() || self.open.is_some() || self.audience.is_some()
     }
 }
 
@@ -132,6 +143,7 @@ pub struct PlaceIndex {
     facets: Facets,
     status_counts: [usize; 3],
     schedules: ScheduleTable,
+    audiences: AudienceTable,
     /// The number of the latest change of the store's change log that this index reflects.
     last_change: i64,
 }
@@ -240,6 +252,7 @@ impl PlaceIndex {
             .schedule
             .as_deref()
             .map(|s| self.schedules.intern(s));
+        let audience = self.audiences.intern(&place.fields.audience);
         let r = &self.reference;
         let f = &place.fields;
         let category = r.category_index(&f.category).expect("validated category");
@@ -255,6 +268,7 @@ impl PlaceIndex {
             category,
             area,
             schedule,
+            audience,
         }
     }
 
@@ -295,10 +309,17 @@ impl PlaceIndex {
     }
 
     /// Whether a place passes the filter's per-place tests (the text is tested by the text
-    /// index, not here). `open` is [`ScheduleTable::open_in`] for the filter's window,
-    /// computed once per query.
-    fn matches(&self, entry: &Entry, filter: &Filter, open: Option<&[bool]>) -> bool {
+    /// index, not here). `open` is [`ScheduleTable::open_in`] for the filter's window and
+    /// `audience` [`AudienceTable::admitting`] for its audience, each computed once per query.
+    fn matches(
+        &self,
+        entry: &Entry,
+        filter: &Filter,
+        open: Option<&[bool]>,
+        audience: Option<&[bool]>,
+    ) -> bool {
         open.is_none_or(|open| entry.schedule.is_some_and(|s| open[s as usize]))
+            && audience.is_none_or(|admits| admits[entry.audience as usize])
             && filter.statuses.contains(&entry.status)
             && (filter.categories.is_empty() || filter.categories.contains(&entry.category))
             && (filter.areas.is_empty() || entry.area.is_some_and(|a| filter.areas.contains(&a)))
@@ -438,6 +459,7 @@ impl IndexBuilder {
             tree: RTree::new(),
             status_counts: [0; 3],
             schedules: ScheduleTable::default(),
+            audiences: AudienceTable::default(),
             last_change: 0,
         };
         Self {

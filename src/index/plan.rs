@@ -84,8 +84,18 @@ impl PlaceIndex {
             // Whether each distinct schedule is open in the window: once per query, not per
             // place.
             let open = filter.open.map(|w| self.schedules.open_in(&w));
+            // Likewise whether each distinct audience list admits the audience asked for.
+            let audience = filter
+                .audience
+                .as_deref()
+                .map(|a| self.audiences.admitting(a));
             set.retain(|slot| {
-                self.matches(self.entry(slot), filter, open.as_deref().map(Vec::as_slice))
+                self.matches(
+                    self.entry(slot),
+                    filter,
+                    open.as_deref().map(Vec::as_slice),
+                    audience.as_deref(),
+                )
             });
         }
         Some(set)

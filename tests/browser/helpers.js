@@ -9,6 +9,7 @@ import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ARTIFACTS = join(REPO, 'test-artifacts');
@@ -309,4 +310,34 @@ export async function staffLogin(page, url, user) {
   await page.locator('#places-count[data-count]').waitFor();
   const shown = await page.locator('#account-name').textContent();
   if (!shown.includes(user.name)) throw new Error(`logged in as ${shown}, not ${user.name}`);
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/**
+ * Runs axe-core's WCAG 2.x A/AA rules on the page and fails with the violations found. axe is
+ * injected as an inline script, which the CSP refuses: call it in a context opened with
+ * `bypassCSP: true`, and check the CSP in the other tests.
+ */
+export async function assertAxeClean(page, label) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    resultTypes: ['violations'],
+  }));
+  const violations = result.violations.map((v) => ({
+    id: v.id,
+    help: v.help,
+    nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(1, 2).join('')}`),
+  }));
+  assert.deepEqual(violations, [], `axe found WCAG A/AA violations (${label}):\n${JSON.stringify(violations, null, 2)}`);
+}
+
+/** Presses Tab (or Shift+Tab) until `selector` has the focus (at most `max` times). */
+export async function tabTo(page, selector, max = 60, key = 'Tab') {
+  for (let i = 0; i < max; i += 1) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    await page.keyboard.press(key);
+  }
+  throw new Error(`Tab never reached ${selector}`);
 }

@@ -517,6 +517,8 @@ describe('the staff page', { skip: skip ?? false }, () => {
       await page.locator('#login-error').waitFor({ state: 'visible' });
       assert.match(await page.locator('#login-error').textContent(), /スタッフ用です/);
       assert.equal(await page.locator('#staff-panel').isHidden(), true);
+      // …and is shown the way to the link worker page.
+      assert.equal(await page.locator('#login-error a').getAttribute('href'), '/linkworker');
     } finally {
       await context.close();
     }

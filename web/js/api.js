@@ -244,3 +244,41 @@ export async function interpretSchedule(text) {
 export function getGaps(within) {
   return getJson(`/api/gaps?within=${encodeURIComponent(String(within))}`, undefined, STAFF_READ);
 }
+
+// ---------------------------------------------------------------- link workers
+//
+// The client's point goes in a POST body, never in a URL: URLs are kept by browser history,
+// proxies and logs. The answer is marked no-store by the server, and is not cached here either.
+
+/** The city's towns and landmarks with their points: {attribution, towns, landmarks}. */
+export function getTowns(signal) {
+  return getJson('/api/towns', signal);
+}
+
+/**
+ * Places near a client: `search` is {near: [lon, lat], radius, categories, audience, open_at,
+ * limit}. Answers the FeatureCollection, nearest first.
+ */
+export async function searchNearClient(search, signal) {
+  const response = await request('/api/linkworker/search', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ ...search, lang: lang() }),
+    credentials: 'same-origin',
+    cache: 'no-store',
+    signal,
+  });
+  return response.json();
+}
+
+/**
+ * Published places by id, in the order given; ids that are unknown or not public are left
+ * out (the public list a link worker shares holds only ids).
+ */
+export async function getPlacesByIds(ids, signal) {
+  const answers = await Promise.all(ids.map((id) => getPlace(id, signal).catch((error) => {
+    if (error.status === 404) return null;
+    throw error;
+  })));
+  return answers.filter(Boolean);
+}

@@ -48,7 +48,7 @@ function sampleBadge(feature) {
  * (`schedule_text`; the `schedule` field itself is OSM syntax, which no resident reads), or
  * the staff's own note when there is no schedule.
  */
-function scheduleText(p) {
+export function scheduleText(p) {
   return text(p.schedule_text) ?? text(p.schedule_note);
 }
 
@@ -61,7 +61,7 @@ function scheduleNote(p) {
  * 「開催中（12:00まで）」 or 「次回: 12月1日(火) 10:00〜」 from the answer's next session; without
  * `label` (next to a 「次の開催」 heading) just 「12月1日(火) 10:00〜」.
  */
-function nextSessionText(p, { label = true } = {}) {
+export function nextSessionText(p, { label = true } = {}) {
   if (text(p.open_until)) return t('place.open.now', { until: formatSession(p.open_until, { timeOnly: true }) });
   if (!text(p.next_open)) return null;
   const when = `${formatSession(p.next_open)}〜`;

@@ -2,6 +2,7 @@
 // see; the page only asks `/api/me` who is logged in.
 
 import * as api from './api.js';
+import { h, replaceChildren } from './dom.js';
 
 const ROLE_LABELS = Object.freeze({ admin: '管理者', staff: 'スタッフ', linkworker: 'リンクワーカー' });
 export const WRITER_ROLES = Object.freeze(['admin', 'staff']);
@@ -104,7 +105,12 @@ export class Session {
     if (!WRITER_ROLES.includes(me?.role)) {
       this.showLogin('');
       const error = $('#login-error');
-      error.textContent = 'この画面は、場所を追加・編集するスタッフ用です。このアカウントでは使えません（右上の「ログアウト」で別のアカウントに切り替えられます）。';
+      if (me?.role === 'linkworker') {
+        replaceChildren(error, 'この画面は、場所を追加・編集するスタッフ用です。リンクワーカーの方は ',
+          h('a', { href: '/linkworker' }, 'リンクワーカー用の画面'), ' をお使いください。');
+      } else {
+        error.textContent = 'この画面は、場所を追加・編集するスタッフ用です。このアカウントでは使えません（右上の「ログアウト」で別のアカウントに切り替えられます）。';
+      }
       error.hidden = false;
       return;
     }
