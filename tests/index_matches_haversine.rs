@@ -487,3 +487,46 @@ fn xorshift(mut state: u64) -> impl FnMut() -> f64 {
         (state >> 11) as f64 / (1u64 << 53) as f64
     }
 }
+
+/// More places than the planner tests one by one (it then asks the R-tree, whose 3-D
+/// envelopes of a box hold points outside the box too): still exactly the places inside.
+#[test]
+fn a_box_over_thousands_of_places_holds_exactly_those_inside() {
+    // A 100 × 60 grid over Nabari: 6,000 places.
+    let points: Vec<(f64, f64, usize)> = (0..6000)
+        .map(|i| {
+            (
+                136.03 + 0.0017 * (i % 100) as f64,
+                34.57 + 0.0022 * (i / 100) as f64,
+                i % 3,
+            )
+        })
+        .collect();
+    let index = build(&points);
+    for (w, s, e, n) in [
+        (136.099105, 34.620883, 136.130862, 34.649132),
+        (136.083226, 34.606759, 136.146741, 34.663256),
+        (136.0, 34.5, 136.3, 34.8),
+        (136.05, 34.58, 136.051, 34.70),
+    ] {
+        let bbox = BBox::new(LonLat::new(w, s).unwrap(), LonLat::new(e, n).unwrap()).unwrap();
+        let expected: Vec<u32> = points
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.0 >= w && p.0 <= e && p.1 >= s && p.1 <= n)
+            .map(|(i, _)| i as u32)
+            .collect();
+        let q = PlaceQuery {
+            bbox: Some(bbox),
+            near: None,
+            filter: Filter::published(),
+            offset: 0,
+            limit: 10_000,
+        };
+        let page = index.query(&q);
+        let mut got: Vec<u32> = page.hits.iter().map(|h| h.slot).collect();
+        got.sort_unstable();
+        assert_eq!(page.matched, expected.len(), "{w},{s},{e},{n}");
+        assert_eq!(got, expected, "{w},{s},{e},{n}");
+    }
+}

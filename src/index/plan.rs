@@ -107,12 +107,15 @@ impl PlaceIndex {
             set.retain(|slot| bbox.contains(self.entry(slot).location));
             return set;
         }
+        // The envelopes hold every point of the box and some outside it (a box on the sphere
+        // is not a box in 3-D): membership is decided by the box itself.
         let mut in_box = RoaringBitmap::new();
         for (lo, hi) in bbox.unit_vector_envelopes() {
             in_box.extend(
                 self.tree
                     .locate_in_envelope(AABB::from_corners(lo, hi))
-                    .map(|p| p.slot),
+                    .map(|p| p.slot)
+                    .filter(|&slot| bbox.contains(self.entry(slot).location)),
             );
         }
         set & in_box
