@@ -9,14 +9,12 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import {
   missingPrerequisite, startServer, launchBrowser, openPage, openPhone, placeFeature, screenshot, getJson,
-  staffLogin as login,
+  staffLogin as login, assertAxeClean,
 } from './helpers.js';
 
 const skip = missingPrerequisite();
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const USERS = [
   { name: 'sato', role: 'staff', password: 'kayoi-no-ba-2026!' },
@@ -82,17 +80,7 @@ function assertClean(found, where) {
 async function axe(page, label) {
   // A popup fading in or out is not what anyone reads.
   await page.waitForFunction(() => [...document.querySelectorAll('.leaflet-popup')].every((p) => getComputedStyle(p).opacity === '1'));
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-    resultTypes: ['violations'],
-  }));
-  const violations = result.violations.map((v) => ({
-    id: v.id,
-    help: v.help,
-    nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(1, 2).join('')}`),
-  }));
-  assert.deepEqual(violations, [], `axe found WCAG A/AA violations (${label}):\n${JSON.stringify(violations, null, 2)}`);
+  await assertAxeClean(page, label);
 }
 
 /** Presses Tab (or Shift+Tab) until `selector` has the focus (at most `max` times). */

@@ -107,6 +107,18 @@ export class HandoutMap extends PlaceMap {
     this.zoomControl.remove();
     this.layer = L.layerGroup().addTo(this.map);
     this.setFeatures(features);
+    // The print layout gives the map another size than the screen: fit the places again
+    // whenever its box changes, so no number is cut at the edge of the printed map.
+    if ('ResizeObserver' in window) {
+      new ResizeObserver(() => this.fit()).observe(container);
+    }
+  }
+
+  fit() {
+    this.map.invalidateSize();
+    if (this.points?.length) {
+      this.map.fitBounds(L.latLngBounds(this.points), { padding: [36, 36], maxZoom: 16, animate: false });
+    }
   }
 
   setFeatures(features) {
@@ -122,9 +134,7 @@ export class HandoutMap extends PlaceMap {
         keyboard: false,
       }).addTo(this.layer);
     });
-    this.map.invalidateSize();
-    if (points.length) {
-      this.map.fitBounds(L.latLngBounds(points), { padding: [36, 36], maxZoom: 16, animate: false });
-    }
+    this.points = points;
+    this.fit();
   }
 }

@@ -61,9 +61,9 @@ export class ScheduleField {
   }
 
   buildChoices() {
-    replaceChildren(this.builder.querySelector('#b-days'), DAY_CODES.map((code, i) => h('label', { class: 'check-chip' },
+    replaceChildren(this.builder.querySelector('#b-days'), DAY_CODES.map((code, i) => h('label', { class: 'radio-chip check-chip' },
       h('input', { type: 'checkbox', value: code, name: 'b-day' }), h('span', {}, DAY_NAMES[i]))));
-    replaceChildren(this.builder.querySelector('#b-nth'), [1, 2, 3, 4, 5].map((n) => h('label', { class: 'check-chip' },
+    replaceChildren(this.builder.querySelector('#b-nth'), [1, 2, 3, 4, 5].map((n) => h('label', { class: 'radio-chip check-chip' },
       h('input', { type: 'checkbox', value: String(n), name: 'b-nth' }), h('span', {}, `第${n}`))));
   }
 
