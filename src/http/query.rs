@@ -404,7 +404,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for OnlyFormat {
         parts: &mut axum::http::request::Parts,
         _: &S,
     ) -> Result<Self, ApiError> {
-        only_format(parts.uri.query(), &["json"], "only f").map(|()| Self)
+        format_and(parts.uri.query(), &["json"], &[]).map(|_| Self)
     }
 }
 
@@ -415,26 +415,22 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for FeatureFormat {
         parts: &mut axum::http::request::Parts,
         _: &S,
     ) -> Result<Self, ApiError> {
-        let mut lang = None;
-        let mut rest = Vec::new();
-        for (name, value) in form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes()) {
-            if name == "lang" {
-                if lang.is_some() {
-                    return Err(ApiError::invalid_parameter("lang", "given more than once"));
-                }
-                lang = Some(parse_lang(&value)?);
-            } else {
-                rest.push((name, value));
-            }
-        }
-        let rest = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(rest)
-            .finish();
-        only_format(Some(&rest), &["json", "geojson"], "f and lang").map(|()| Self { lang })
+        let lang = format_and(parts.uri.query(), &["json", "geojson"], &["lang"])?
+            .first()
+            .map(|(_, value)| parse_lang(value))
+            .transpose()?;
+        Ok(Self { lang })
     }
 }
 
-fn only_format(query: Option<&str>, formats: &[&str], takes: &str) -> Result<(), ApiError> {
+/// Checks `f` against `formats` and refuses any parameter but `f` and `extra`, each at most
+/// once; answers the `extra` parameters given, with their values.
+fn format_and(
+    query: Option<&str>,
+    formats: &[&str],
+    extra: &[&str],
+) -> Result<Vec<(String, String)>, ApiError> {
+    let mut given = Vec::new();
     for (name, value) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
         match name.as_ref() {
             "f" if value.is_empty() || formats.contains(&value.as_ref()) => {}
@@ -444,7 +440,17 @@ fn only_format(query: Option<&str>, formats: &[&str], takes: &str) -> Result<(),
                     format!("{value:?} is not one of {}", formats.join(", ")),
                 ));
             }
+            other if extra.contains(&other) => {
+                if given.iter().any(|(n, _)| n == other) {
+                    return Err(ApiError::invalid_parameter(other, "given more than once"));
+                }
+                given.push((other.to_owned(), value.into_owned()));
+            }
             other => {
+                let takes = match extra {
+                    [] => "only f".to_owned(),
+                    _ => format!("f and {}", extra.join(", ")),
+                };
                 return Err(ApiError::invalid_parameter(
                     other,
                     format!("unknown parameter; this route takes {takes}"),
@@ -452,7 +458,7 @@ fn only_format(query: Option<&str>, formats: &[&str], takes: &str) -> Result<(),
             }
         }
     }
-    Ok(())
+    Ok(given)
 }
 
 #[cfg(test)]

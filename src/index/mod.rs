@@ -219,8 +219,11 @@ impl PlaceIndex {
     /// Gives a schedule seen for the first time its set and its labels for text search.
     fn file_schedule(&mut self, schedule: Option<ScheduleId>) {
         if let Some(id) = schedule.filter(|&id| !self.facets.knows_schedule(id)) {
-            let [ja, en] = [Lang::Ja, Lang::En].map(|lang| self.schedules.words(id, lang));
-            self.facets.add_schedule(id, &ja, &en);
+            let (ja, en) = (
+                self.schedules.words(id, Lang::Ja),
+                self.schedules.words(id, Lang::En),
+            );
+            self.facets.add_schedule(id, ja, en);
         }
     }
 

@@ -35,6 +35,8 @@ struct Compiled {
     /// `None` when a stored text does not parse (written before schedules were checked):
     /// such a place is never claimed open, and its text is shown as written.
     schedule: Option<Schedule>,
+    /// How it reads in each language (its text as written when it does not parse).
+    words: [Box<str>; 2],
     /// `"schedule_text":"…",` in each language, ready to splice into a feature.
     text: [Bytes; 2],
     /// `"next_open":…,"open_until":…,` as computed at some moment, and until when it holds.
@@ -63,17 +65,21 @@ impl ScheduleTable {
                 None
             }
         };
-        let render = |lang| {
-            let words = schedule
+        let words = [Lang::Ja, Lang::En].map(|lang| {
+            schedule
                 .as_ref()
-                .map_or_else(|| text.to_owned(), |s| s.text(lang));
+                .map_or_else(|| text.to_owned(), |s| s.text(lang))
+                .into_boxed_str()
+        });
+        let fragments = words.each_ref().map(|w| {
             Bytes::from(format!(
                 "\"schedule_text\":{},",
-                serde_json::to_string(&words).expect("a string serialises")
+                serde_json::to_string(w).expect("a string serialises")
             ))
-        };
+        });
         let compiled = Compiled {
-            text: [render(Lang::Ja), render(Lang::En)],
+            words,
+            text: fragments,
             schedule,
             next: Mutex::new(None),
         };
@@ -89,16 +95,8 @@ impl ScheduleTable {
 
     /// How schedule `id` reads in `lang` (its text as written when it does not parse), for
     /// text search.
-    pub fn words(&self, id: ScheduleId, lang: Lang) -> String {
-        let c = &self.compiled[id as usize];
-        let member = &c.text[lang_slot(lang)];
-        let json = std::str::from_utf8(member).expect("UTF-8 JSON");
-        // `"schedule_text":"…",` → the string.
-        let value = json
-            .strip_prefix("\"schedule_text\":")
-            .and_then(|v| v.strip_suffix(','))
-            .unwrap_or("\"\"");
-        serde_json::from_str(value).unwrap_or_default()
+    pub fn words(&self, id: ScheduleId, lang: Lang) -> &str {
+        &self.compiled[id as usize].words[lang_slot(lang)]
     }
 
     /// Which schedules are open in `window`, by id: each distinct schedule evaluated once,

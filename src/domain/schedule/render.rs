@@ -31,7 +31,7 @@ pub fn render(expr: &OpeningHoursExpression, lang: Lang) -> Option<String> {
         let comment = (!rule.comment.is_empty()).then(|| rule.comment.to_string());
         match rule.kind {
             RuleKind::Closed => {
-                let mut text = join_words(&[days, times], lang);
+                let mut text = join_words(&[days, times]);
                 if let Some(c) = comment {
                     text = bracket(&text, &c, lang);
                 }
@@ -40,9 +40,9 @@ pub fn render(expr: &OpeningHoursExpression, lang: Lang) -> Option<String> {
             RuleKind::Open | RuleKind::Unknown => {
                 let mut text = match (days.is_empty(), whole_day) {
                     (true, true) => all_day(lang).to_owned(),
-                    (true, false) => join_words(&[every_day(lang).to_owned(), times], lang),
-                    (false, true) => join_words(&[days, whole_day_word(lang).to_owned()], lang),
-                    (false, false) => join_words(&[days, times], lang),
+                    (true, false) => join_words(&[every_day(lang).to_owned(), times]),
+                    (false, true) => join_words(&[days, whole_day_word(lang).to_owned()]),
+                    (false, false) => join_words(&[days, times]),
                 };
                 if rule.kind == RuleKind::Unknown {
                     text = bracket(&text, unconfirmed(lang), lang);
@@ -87,16 +87,14 @@ pub fn render(expr: &OpeningHoursExpression, lang: Lang) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-fn join_words(parts: &[String], lang: Lang) -> String {
+/// The non-empty parts, a space between each (in both languages).
+fn join_words(parts: &[String]) -> String {
     let parts: Vec<&str> = parts
         .iter()
         .map(String::as_str)
         .filter(|p| !p.is_empty())
         .collect();
-    match lang {
-        Lang::Ja => parts.join(" "),
-        Lang::En => parts.join(" "),
-    }
+    parts.join(" ")
 }
 
 fn bracket(text: &str, inner: &str, lang: Lang) -> String {
@@ -171,7 +169,7 @@ fn days(selector: &DaySelector, lang: Lang) -> Option<String> {
         Lang::Ja => months.join("・"),
         Lang::En => months.join(", "),
     };
-    Some(join_words(&[months, weekdays], lang))
+    Some(join_words(&[months, weekdays]))
 }
 
 fn monthday(range: &MonthdayRange, lang: Lang) -> Option<String> {
