@@ -453,8 +453,10 @@ pub struct IndexBuilder {
 
 impl IndexBuilder {
     pub fn new(reference: Arc<Reference>) -> Self {
+        let mut text = text::TextIndex::new(Spellings::builtin());
+        text.begin_bulk();
         let index = PlaceIndex {
-            text: text::TextIndex::new(Spellings::builtin()),
+            text,
             facets: Facets::new(&reference),
             reference,
             entries: Vec::new(),
@@ -483,6 +485,7 @@ impl IndexBuilder {
     }
 
     pub fn finish(mut self) -> PlaceIndex {
+        self.index.text.end_bulk();
         self.index.entries.shrink_to_fit();
         self.index.text.shrink_to_fit();
         self.index.tree = RTree::bulk_load(self.points);
