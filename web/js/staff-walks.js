@@ -314,6 +314,10 @@ export class WalksPanel {
     $('#walk-recording-title').textContent = `まち歩きを記録中: ${this.recordingTitle}`;
     $('#rec-pause').hidden = recorder.paused;
     $('#rec-resume').hidden = !recorder.paused;
+    // A new point means the location works again; a pause the user chose needs no excuse.
+    if (recorder.pointCount !== this.shownPoints && this.problem === 'unavailable') this.problem = null;
+    if (!recorder.paused && ['hidden', 'denied'].includes(this.problem)) this.problem = null;
+    this.shownPoints = recorder.pointCount;
     const figures = `${recorder.pointCount} 点・約 ${formatDistance(recorder.lengthM)}`;
     let state = recorder.paused ? `一時停止中（${figures}）` : `記録中（${figures}）`;
     if (!recorder.paused && recorder.lastAccuracy > MAX_ACCURACY_M) {
@@ -321,17 +325,23 @@ export class WalksPanel {
     } else if (!recorder.paused && recorder.pointCount === 0) {
       state += '。位置を調べています…';
     }
-    $('#walk-recording-state').textContent = state;
+    $('#walk-recording-state').textContent = this.problem ? `${state}。${this.problemText()}` : state;
   }
 
+  /** What went wrong, said in the recording bar (next to 「再開」) until the next good fix. */
   recordingProblem(kind) {
+    this.problem = kind;
+    this.showRecording();
+  }
+
+  problemText() {
     const messages = {
       denied: '位置の利用が許可されていないため、記録を一時停止しました。端末の設定で許可してから「再開」を押してください。',
       unavailable: '位置がわかりません。屋外で少し待つと記録が続きます。',
       hidden: '画面が消えた（またはほかのアプリに切り替わった）ため、記録を一時停止しました。続けるには「再開」を押してください。記録した分は残っています。',
       storage: 'この端末に記録を残せません（ブラウザーの設定）。こまめに「途中で保存」を押してください。',
     };
-    this.page.say(messages[kind] ?? '');
+    return messages[this.problem] ?? '';
   }
 
   /**

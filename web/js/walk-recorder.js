@@ -164,7 +164,8 @@ export class WalkRecorder {
           this.onProblem?.('unavailable');
         }
       },
-      { enableHighAccuracy: true, maximumAge: 0, timeout: 30_000 },
+      // No timeout: standing still for a while is not a failure.
+      { enableHighAccuracy: true, maximumAge: 0 },
     );
     this.keepScreenOn();
   }
