@@ -49,6 +49,7 @@ fn build(n: usize) -> PlaceIndex {
             created_at: now,
             updated_at: now,
             updated_by: "bench".into(),
+            origin: Default::default(),
         })
         .collect();
     let started = Instant::now();

@@ -25,6 +25,7 @@ use tower::ServiceExt;
 #[derive(Clone)]
 pub struct AppState {
     pub places: Arc<Places>,
+    pub fieldwork: Arc<crate::fieldwork::Fieldwork>,
     pub accounts: Arc<Accounts>,
     pub config: Arc<HttpConfig>,
     pub large_answers: crate::http::LargeAnswers,
@@ -131,6 +132,7 @@ pub async fn start(config: ServeConfig) -> Result<Server, StartError> {
     let write_timeout = config.http.write_timeout;
     let state = AppState {
         places: places.clone(),
+        fieldwork: Arc::new(crate::fieldwork::Fieldwork::new(places.clone())),
         accounts,
         large_answers: crate::http::LargeAnswers::new(config.http.large_answers),
         config: Arc::new(config.http),

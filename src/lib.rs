@@ -9,6 +9,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod fieldwork;
 pub mod generate;
 pub mod http;
 pub mod index;

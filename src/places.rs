@@ -8,7 +8,8 @@
 //! very next read; changes made by other processes arrive through [`follow_changes`], woken by
 //! the store's listener (a poll on SQLite, LISTEN/NOTIFY on PostgreSQL).
 
-use crate::domain::{FieldError, Place, PlaceFields, Reference, Status};
+use crate::domain::place::Origin;
+use crate::domain::{FieldError, Place, PlaceFields, Reference, Status, Tane};
 use crate::index::{IndexBuilder, PlaceIndex};
 use crate::store::{Change, HistoryEntry, Store, StoreError};
 use futures_util::TryStreamExt;
@@ -101,6 +102,30 @@ impl Places {
         self.store.create_places(&places).await?;
         self.catch_up_locked().await?;
         Ok(places)
+    }
+
+    /// Creates one place with its origin (the walk it was found on).
+    pub async fn create_found(
+        &self,
+        fields: PlaceFields,
+        origin: Origin,
+        actor: &str,
+    ) -> Result<Place, StoreError> {
+        let mut places = new_places(vec![fields], actor);
+        places[0].origin = origin;
+        let _writer = self.writer.lock().await;
+        self.store.create_places(&places).await?;
+        self.catch_up_locked().await?;
+        Ok(places.remove(0))
+    }
+
+    /// Stores the place a タネ became and the タネ's new version, in one transaction (see
+    /// `crate::fieldwork`).
+    pub async fn promote(&self, tane: &Tane, place: Place) -> Result<Place, StoreError> {
+        let _writer = self.writer.lock().await;
+        self.store.promote_tane(tane, &place).await?;
+        self.catch_up_locked().await?;
+        Ok(place)
     }
 
     /// Replaces the content of a place whose current version is `expected_version`.
@@ -225,6 +250,7 @@ pub fn new_places(fields: Vec<PlaceFields>, actor: &str) -> Vec<Place> {
             created_at: now,
             updated_at: now,
             updated_by: actor.to_owned(),
+            origin: Origin::default(),
         })
         .collect()
 }
@@ -272,7 +298,7 @@ pub async fn follow_changes(places: Weak<Places>) {
 }
 
 /// Now, to the second: timestamps in the API and the store read like `2026-11-24T09:30:00Z`.
-fn now() -> OffsetDateTime {
+pub fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .expect("0 is a valid nanosecond")

@@ -159,6 +159,7 @@ fn build(points: &[(f64, f64, usize)]) -> PlaceIndex {
             created_at: now,
             updated_at: now,
             updated_by: "test".into(),
+            origin: Default::default(),
         })
         .collect();
     PlaceIndex::build(reference, places)

@@ -172,6 +172,7 @@ fn index_of(points: &[(f64, f64)]) -> PlaceIndex {
                 created_at: now,
                 updated_at: now,
                 updated_by: "test".into(),
+                origin: Default::default(),
             }
         })
         .collect();

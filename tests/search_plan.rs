@@ -116,6 +116,7 @@ fn place(id: Uuid, version: i64, s: &Spec, reference: &Reference) -> Place {
         created_at: base_time(),
         updated_at: base_time() + time::Duration::seconds(s.updated),
         updated_by: "test".into(),
+        origin: Default::default(),
     }
 }
 

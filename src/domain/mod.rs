@@ -3,8 +3,10 @@
 
 pub mod account;
 pub mod datetime;
+pub mod fieldwork;
 pub mod landmark;
 pub mod location;
+pub mod personal_data;
 pub mod place;
 pub mod reference;
 pub mod schedule;
@@ -13,6 +15,10 @@ pub mod text;
 
 pub use account::Role;
 pub use datetime::TimeRange;
+pub use fieldwork::{
+    Route, Tane, TaneFields, TaneInput, TaneRefusal, TaneSource, TaneStatus, Walk, WalkFields,
+    WalkInput,
+};
 pub use location::{BBox, LonLat, Radius};
 pub use place::{FieldError, Place, PlaceFields, PlaceInput, Source, Status};
 pub use reference::{Area, Category, Reference, Town};

@@ -181,6 +181,20 @@ pub struct Place {
     pub updated_at: OffsetDateTime,
     /// The account (or tool) that made the latest change. Never shown to residents.
     pub updated_by: String,
+    /// How staff came to know it; kept across edits.
+    #[serde(flatten)]
+    pub origin: Origin,
+}
+
+/// How a place came to be known: the タネ it was promoted from and the walk it was found on.
+/// Set when the place is created and kept by every edit. Staff only: it is never part of a
+/// public answer or an export.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Origin {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tane_id: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub walk_id: Option<Uuid>,
 }
 
 impl PlaceInput {

@@ -28,6 +28,11 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[schema(value_type = Vec<Object>)]
     pub errors: Vec<FieldError>,
+    /// What a タネ's text seems to hold, for `personal-data`: resend with
+    /// `properties.personal_data_confirmed: true` to keep it anyway.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<Object>)]
+    pub personal_data: Vec<crate::domain::personal_data::Finding>,
     /// Seconds to wait, for `too-many-requests` (also sent as `Retry-After`).
     #[serde(skip)]
     pub retry_after: Option<u64>,
@@ -45,6 +50,7 @@ impl ApiError {
             detail: detail.into(),
             parameter: None,
             errors: Vec::new(),
+            personal_data: Vec::new(),
             retry_after: None,
         }))
     }
@@ -135,6 +141,34 @@ impl ApiError {
         e
     }
 
+    /// A タネ whose text looks like it holds personal data, not confirmed by the writer.
+    pub fn personal_data(found: Vec<crate::domain::personal_data::Finding>) -> Self {
+        let listed: Vec<String> = found
+            .iter()
+            .map(|f| format!("{}「{}」", f.label, f.text))
+            .collect();
+        let mut e = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "personal-data",
+            "The text looks like it holds personal data",
+            format!(
+                "個人の情報らしきものが含まれています: {}。このまま保存するには properties.personal_data_confirmed を true にして送り直してください。",
+                listed.join("、")
+            ),
+        );
+        e.0.errors = vec![FieldError::new(
+            "properties.text",
+            format!("holds what looks like personal data: {}", listed.join(", ")),
+        )];
+        e.0.personal_data = found;
+        e
+    }
+
+    /// The request conflicts with the resource's state (e.g. a タネ already promoted).
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", "Conflict", detail)
+    }
+
     pub fn payload_too_large(detail: impl Into<String>) -> Self {
         Self::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -220,7 +254,7 @@ impl ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NotFound(id) => Self::not_found(format!("no place with id {id}")),
+            StoreError::NotFound(id) => Self::not_found(format!("no item with id {id}")),
             StoreError::VersionConflict { .. } => Self::new(
                 StatusCode::PRECONDITION_FAILED,
                 "version-conflict",

@@ -16,11 +16,14 @@ mod pages;
 mod place_edits;
 mod places;
 pub mod query;
+mod records;
 mod reference;
 mod schedules;
 mod streamed;
 mod suggest;
+mod tane;
 mod towns;
+mod walks;
 mod write_timeout;
 
 use crate::app::AppState;
@@ -66,6 +69,36 @@ pub fn router(state: AppState) -> Router {
             post(place_edits::verify),
         )
         .route("/api/review", get(place_edits::review))
+        .route("/api/collections/tane", get(ogc::tane_collection))
+        .route(
+            "/api/collections/tane/items",
+            get(tane::items).post(tane::create),
+        )
+        .route(
+            "/api/collections/tane/items/{id}",
+            get(tane::item).patch(tane::update),
+        )
+        .route(
+            "/api/collections/tane/items/{id}/history",
+            get(tane::tane_history),
+        )
+        .route(
+            "/api/collections/tane/items/{id}/promote",
+            post(tane::promote),
+        )
+        .route("/api/collections/walks", get(ogc::walks_collection))
+        .route(
+            "/api/collections/walks/items",
+            get(walks::items).post(walks::create),
+        )
+        .route(
+            "/api/collections/walks/items/{id}",
+            get(walks::item).patch(walks::update),
+        )
+        .route(
+            "/api/collections/walks/items/{id}/history",
+            get(walks::walk_history),
+        )
         .route(
             "/api/collections/places/queryables",
             public_read(ogc::queryables),

@@ -1,7 +1,9 @@
 //! OGC API – Features, Part 1: the landing page, conformance and the collection documents;
 //! Part 3: the collection's queryables.
 
+use super::auth::{Editor, Viewer};
 use super::links::{BaseUrl, GEO_JSON, JSON, Link, OPENAPI_JSON};
+use super::places::no_store;
 use super::query::OnlyFormat;
 use crate::app::AppState;
 use crate::domain::{Status, datetime};
@@ -121,18 +123,80 @@ pub async fn conformance(_: OnlyFormat) -> Json<Conformance> {
     })
 }
 
-/// The collections: one, `places`.
+/// The collections: `places` for everyone; staff also see their private `tane` and `walks`.
 #[utoipa::path(get, path = "/api/collections", tag = "OGC API – Features",
     responses((status = 200, description = "The feature collections", body = Collections)))]
 pub async fn collections(
     _: OnlyFormat,
     State(state): State<AppState>,
+    viewer: Viewer,
     base: BaseUrl,
-) -> Json<Collections> {
-    Json(Collections {
+) -> Response {
+    let staff = viewer.edits_places();
+    let mut collections = vec![places_document(&state, &base)];
+    if staff {
+        collections.push(tane_document(&base));
+        collections.push(walks_document(&base));
+    }
+    let mut response = Json(Collections {
         links: vec![Link::new(base.url("/api/collections"), "self", JSON, None)],
-        collections: vec![places_document(&state, &base)],
+        collections,
     })
+    .into_response();
+    // The answer depends on who asks: no shared cache may keep the staff version or give the
+    // public one to staff.
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Cookie"));
+    if staff {
+        response = no_store(response);
+    }
+    response
+}
+
+/// The private `tane` collection (staff only).
+#[utoipa::path(get, path = "/api/collections/tane", tag = "Staff: タネ and walks",
+    responses((status = 200, description = "The タネ collection", body = Collection)))]
+pub async fn tane_collection(_: OnlyFormat, _: Editor, base: BaseUrl) -> Response {
+    no_store(Json(tane_document(&base)).into_response())
+}
+
+/// The private `walks` collection (staff only).
+#[utoipa::path(get, path = "/api/collections/walks", tag = "Staff: タネ and walks",
+    responses((status = 200, description = "The walks collection", body = Collection)))]
+pub async fn walks_collection(_: OnlyFormat, _: Editor, base: BaseUrl) -> Response {
+    no_store(Json(walks_document(&base)).into_response())
+}
+
+fn tane_document(base: &BaseUrl) -> Collection {
+    Collection {
+        id: "tane".into(),
+        title: "タネ Seed notes (staff only)".into(),
+        description: "交換日記・まち歩き・会話から見つけた地域のタネ。職員だけが見られます。\
+                      Notes of local people, groups and places worth connecting to, before \
+                      they are places. Private to staff."
+            .into(),
+        item_type: "feature".into(),
+        crs: vec![CRS84.into()],
+        extent: None,
+        links: super::tane::collection_links(base),
+    }
+}
+
+fn walks_document(base: &BaseUrl) -> Collection {
+    Collection {
+        id: "walks".into(),
+        title: "まち歩き Neighbourhood walks (staff only)".into(),
+        description:
+            "まち歩きの記録（経路・日付・参加人数・見つけたタネと場所）。職員だけが見られます。\
+                      Neighbourhood walks with their routes and what was found on them. \
+                      Private to staff."
+                .into(),
+        item_type: "feature".into(),
+        crs: vec![CRS84.into()],
+        extent: None,
+        links: super::walks::collection_links(base),
+    }
 }
 
 /// The `places` collection.

@@ -12,6 +12,7 @@ use super::json::JsonBody;
 use super::links::{BaseUrl, GEO_JSON, Link};
 use super::places::{Rendering, collection_pieces, feature_response, geo_json, no_store};
 use crate::app::AppState;
+use crate::domain::place::Origin;
 use crate::domain::{FieldError, Place, PlaceFields, PlaceInput, Reference};
 use crate::index::{Hit, Page, PreparedFeature};
 use crate::places::EditError;
@@ -199,13 +200,23 @@ pub async fn create(
     State(state): State<AppState>,
     Editor(user): Editor,
     base: BaseUrl,
-    JsonBody(feature): JsonBody<Value>,
+    JsonBody(mut feature): JsonBody<Value>,
 ) -> Result<Response, ApiError> {
+    // A place added while a walk is recorded names the walk; it is kept as the place's origin.
+    let walk_id = take_walk_id(&mut feature)?;
+    state.fieldwork.check_walk(walk_id).await?;
     let reference = state.places.read().reference().clone();
     let fields =
         fields_from(&feature, None, false, &reference).map_err(ApiError::invalid_fields)?;
-    let created = state.places.create(vec![fields], &user.username).await?;
-    let id = created[0].id;
+    let origin = Origin {
+        tane_id: None,
+        walk_id,
+    };
+    let created = state
+        .places
+        .create_found(fields, origin, &user.username)
+        .await?;
+    let id = created.id;
     let mut response = edited(&state, &base, id)?;
     *response.status_mut() = StatusCode::CREATED;
     let location = base.url(&format!("/api/collections/places/items/{id}"));
@@ -214,6 +225,30 @@ pub async fn create(
         HeaderValue::from_str(&location).map_err(|_| ApiError::internal())?,
     );
     Ok(response)
+}
+
+/// Takes `properties.walk_id` out of a new place's Feature.
+fn take_walk_id(feature: &mut Value) -> Result<Option<Uuid>, ApiError> {
+    let Some(value) = feature
+        .get_mut("properties")
+        .and_then(Value::as_object_mut)
+        .and_then(|p| p.remove("walk_id"))
+    else {
+        return Ok(None);
+    };
+    match value {
+        Value::Null => Ok(None),
+        Value::String(s) => Uuid::parse_str(&s).map(Some).map_err(|_| {
+            ApiError::invalid_fields(vec![FieldError::new(
+                "properties.walk_id",
+                "must be a walk's id",
+            )])
+        }),
+        _ => Err(ApiError::invalid_fields(vec![FieldError::new(
+            "properties.walk_id",
+            "must be a walk's id",
+        )])),
+    }
 }
 
 /// Replaces a place with the Feature sent.
@@ -440,12 +475,16 @@ pub async fn history(
             Some(b) => differences(b, &feature),
             None => Vec::new(),
         };
+        let mut properties = feature["properties"].clone();
+        // Staff see where the place came from; the public feature never says.
+        properties["tane_id"] = serde_json::json!(entry.place.origin.tane_id);
+        properties["walk_id"] = serde_json::json!(entry.place.origin.walk_id);
         versions.push(Version {
             version: entry.version,
             change: entry.change,
             changed_at: entry.changed_at,
             changed_by: entry.changed_by,
-            properties: feature["properties"].clone(),
+            properties,
             geometry: feature["geometry"].clone(),
             diff,
         });

@@ -10,17 +10,20 @@
 //! `BEGIN IMMEDIATE`, PostgreSQL's transaction-level advisory lock). A process that has applied
 //! change `n` catches up with [`Store::changes_since`]`(n)`; [`Store::listen`] tells it when to.
 
+mod fieldwork;
 mod postgres;
 mod sql;
 mod sqlite;
 
+pub use fieldwork::Versioned;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
-use crate::domain::{Place, Reference, Role};
+use crate::domain::{Place, Reference, Role, Tane, Walk};
 use async_trait::async_trait;
 use futures_util::stream::BoxStream;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::sync::Arc;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -29,9 +32,9 @@ use uuid::Uuid;
 pub enum StoreError {
     #[error("unsupported database URL {0:?}: use sqlite://FILE or postgres://USER@HOST/DATABASE")]
     UnsupportedUrl(String),
-    #[error("place {id} was changed by someone else (expected version {expected})")]
+    #[error("{id} was changed by someone else (expected version {expected})")]
     VersionConflict { id: Uuid, expected: i64 },
-    #[error("place {0} does not exist")]
+    #[error("{0} does not exist")]
     NotFound(Uuid),
     #[error("an account named {0:?} already exists")]
     AccountExists(String),
@@ -53,6 +56,8 @@ pub enum Change {
     Update,
     Archive,
     Restore,
+    /// A タネ became a place.
+    Promote,
 }
 
 impl Change {
@@ -62,6 +67,7 @@ impl Change {
             Change::Update => "update",
             Change::Archive => "archive",
             Change::Restore => "restore",
+            Change::Promote => "promote",
         }
     }
 
@@ -71,6 +77,7 @@ impl Change {
             "update" => Change::Update,
             "archive" => Change::Archive,
             "restore" => Change::Restore,
+            "promote" => Change::Promote,
             _ => return None,
         })
     }
@@ -185,6 +192,44 @@ pub trait Store: Send + Sync {
     async fn touch_session(&self, token_hash: &str, now: i64) -> Result<()>;
 
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
+
+    // タネ and walks: staff's private records, read from the database by every process.
+
+    /// Stores a new walk (version 1) and its first history entry.
+    async fn create_walk(&self, walk: &Walk) -> Result<()>;
+
+    /// Replaces a walk whose stored version is `walk.version - 1` and records the change.
+    async fn update_walk(&self, walk: &Walk) -> Result<()>;
+
+    async fn walk(&self, id: Uuid) -> Result<Option<Walk>>;
+
+    /// A page of walks, newest walked first, and how many there are in all.
+    async fn walks(&self, limit: u32, offset: u64) -> Result<(Vec<Walk>, u64)>;
+
+    /// How many タネ and places each walk found, `(tane, places)` by walk id.
+    async fn finds_per_walk(&self) -> Result<HashMap<Uuid, (u32, u32)>>;
+
+    /// The ids of the places found on a walk.
+    async fn places_of_walk(&self, walk: Uuid) -> Result<Vec<Uuid>>;
+
+    async fn walk_history(&self, id: Uuid) -> Result<Vec<Versioned<Walk>>>;
+
+    /// Stores a new タネ (version 1) and its first history entry.
+    async fn create_tane(&self, tane: &Tane) -> Result<()>;
+
+    /// Replaces a タネ whose stored version is `tane.version - 1` and records the change.
+    async fn update_tane(&self, tane: &Tane) -> Result<()>;
+
+    async fn tane(&self, id: Uuid) -> Result<Option<Tane>>;
+
+    /// Every タネ, newest found first.
+    async fn all_tane(&self) -> Result<Vec<Tane>>;
+
+    async fn tane_history(&self, id: Uuid) -> Result<Vec<Versioned<Tane>>>;
+
+    /// Creates `place` (version 1, its origin naming the タネ) and stores `tane`'s next version
+    /// (promoted, naming the place), all or nothing.
+    async fn promote_tane(&self, tane: &Tane, place: &Place) -> Result<()>;
 }
 
 /// Opens the store a database URL names: `sqlite://FILE` (created if missing) or

@@ -3,6 +3,7 @@
 //! The schemas use types that bind alike on both (see `migrations/postgres/0001_places.sql`).
 
 use super::{AccountRecord, Change, HistoryEntry, PlaceChange, Result, SessionRecord, StoreError};
+use crate::domain::place::Origin;
 use crate::domain::{LonLat, Place, PlaceFields, Reference, Role, Source, Status};
 use futures_util::stream::{BoxStream, StreamExt, TryStreamExt};
 use sqlx::query::Query;
@@ -14,7 +15,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-const DATE_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
+pub(super) const DATE_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
     time::macros::format_description!("[year]-[month]-[day]");
 
 /// The columns that hold a place's content, in the order [`bind_fields`] binds them.
@@ -42,12 +43,14 @@ const FIELD_COLUMNS: [&str; 21] = [
     "verified_at",
 ];
 
-/// `$1` = id, `$2` = version, then the fields, then created_at, updated_at, updated_by.
+/// `$1` = id, `$2` = version, then the fields, then created_at, updated_at, updated_by, and
+/// the place's origin (tane_id, walk_id), which edits never change.
 static INSERT_PLACE: LazyLock<String> = LazyLock::new(|| {
-    let n = FIELD_COLUMNS.len() + 5;
+    let n = FIELD_COLUMNS.len() + 7;
     let params: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
     format!(
-        "INSERT INTO places (id, version, {}, created_at, updated_at, updated_by) VALUES ({})",
+        "INSERT INTO places (id, version, {}, created_at, updated_at, updated_by, tane_id, walk_id) \
+         VALUES ({})",
         FIELD_COLUMNS.join(", "),
         params.join(", ")
     )
@@ -109,7 +112,7 @@ const UPSERT_AREA: &str = "INSERT INTO areas \
      name_kana = excluded.name_kana, name_en = excluded.name_en, \
      lon = excluded.lon, lat = excluded.lat, sort_order = excluded.sort_order";
 
-type Q<'q, DB> = Query<'q, DB, <DB as Database>::Arguments>;
+pub(super) type Q<'q, DB> = Query<'q, DB, <DB as Database>::Arguments>;
 
 /// Binds a new place for [`INSERT_PLACE`].
 fn bind_insert<'q, DB>(query: Q<'q, DB>, place: &Place) -> Q<'q, DB>
@@ -126,6 +129,8 @@ where
         .bind(format_time(place.created_at))
         .bind(format_time(place.updated_at))
         .bind(place.updated_by.clone())
+        .bind(place.origin.tane_id.map(|id| id.to_string()))
+        .bind(place.origin.walk_id.map(|id| id.to_string()))
 }
 
 /// Binds a new version of a place for [`UPDATE_PLACE`].
@@ -248,7 +253,24 @@ where
         created_at: parse_time(text("created_at")?)?,
         updated_at: parse_time(text("updated_at")?)?,
         updated_by: text("updated_by")?.to_owned(),
+        origin: Origin {
+            tane_id: optional_id(row, "tane_id")?,
+            walk_id: optional_id(row, "walk_id")?,
+        },
     })
+}
+
+/// An optional id column.
+pub(super) fn optional_id<'r, R>(row: &'r R, column: &str) -> Result<Option<Uuid>>
+where
+    R: Row,
+    for<'c> &'c str: ColumnIndex<R>,
+    &'r str: Decode<'r, R::Database> + Type<R::Database>,
+{
+    row.try_get::<Option<&str>, _>(column)?
+        .map(Uuid::parse_str)
+        .transpose()
+        .map_err(|_| StoreError::Corrupt(format!("{column} is not an id")))
 }
 
 /// A row of [`CHANGES_SINCE`].
@@ -292,16 +314,16 @@ fn json_list(items: &[String]) -> String {
     serde_json::to_string(items).expect("strings always serialise")
 }
 
-fn format_date(d: Date) -> String {
+pub(super) fn format_date(d: Date) -> String {
     d.format(DATE_FORMAT).expect("dates always format")
 }
 
-fn format_time(t: OffsetDateTime) -> String {
+pub(super) fn format_time(t: OffsetDateTime) -> String {
     t.format(&Rfc3339)
         .expect("timestamps of this era always format")
 }
 
-fn parse_time(s: &str) -> Result<OffsetDateTime> {
+pub(super) fn parse_time(s: &str) -> Result<OffsetDateTime> {
     OffsetDateTime::parse(s, &Rfc3339).map_err(|_| StoreError::Corrupt(format!("timestamp {s:?}")))
 }
 

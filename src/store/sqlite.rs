@@ -10,18 +10,20 @@
 //! last change number a few times a second: one primary-key look-up, far cheaper than any read
 //! the service answers.
 
+use super::fieldwork::Collection;
 use super::sql::{self, Queries};
 use super::{
     AccountRecord, Change, ChangeListener, HistoryEntry, PlaceChange, Result, SessionRecord, Store,
-    StoreError,
+    StoreError, Versioned,
 };
-use crate::domain::{Place, Reference};
+use crate::domain::{Place, Reference, Tane, Walk};
 use async_trait::async_trait;
 use futures_util::stream::BoxStream;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{Sqlite, Transaction};
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 use uuid::Uuid;
@@ -179,6 +181,73 @@ impl Store for SqliteStore {
 
     async fn delete_session(&self, token_hash: &str) -> Result<()> {
         Q::delete_session(&self.pool, token_hash).await
+    }
+
+    async fn create_walk(&self, walk: &Walk) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        Q::insert_walk(&mut tx, walk).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn update_walk(&self, walk: &Walk) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        Q::update_walk(&mut tx, walk).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn create_tane(&self, tane: &Tane) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        Q::insert_tane(&mut tx, tane).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn update_tane(&self, tane: &Tane) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        Q::update_tane(&mut tx, tane, Change::Update).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn walk(&self, id: Uuid) -> Result<Option<Walk>> {
+        Q::walk(&self.pool, id).await
+    }
+
+    async fn walks(&self, limit: u32, offset: u64) -> Result<(Vec<Walk>, u64)> {
+        Q::walks(&self.pool, limit, offset).await
+    }
+
+    async fn finds_per_walk(&self) -> Result<HashMap<Uuid, (u32, u32)>> {
+        Q::finds_per_walk(&self.pool).await
+    }
+
+    async fn places_of_walk(&self, walk: Uuid) -> Result<Vec<Uuid>> {
+        Q::places_of_walk(&self.pool, walk).await
+    }
+
+    async fn walk_history(&self, id: Uuid) -> Result<Vec<Versioned<Walk>>> {
+        Q::record_history(&self.pool, Collection::Walks, id).await
+    }
+
+    async fn tane(&self, id: Uuid) -> Result<Option<Tane>> {
+        Q::tane(&self.pool, id).await
+    }
+
+    async fn all_tane(&self) -> Result<Vec<Tane>> {
+        Q::all_tane(&self.pool).await
+    }
+
+    async fn tane_history(&self, id: Uuid) -> Result<Vec<Versioned<Tane>>> {
+        Q::record_history(&self.pool, Collection::Tane, id).await
+    }
+
+    async fn promote_tane(&self, tane: &Tane, place: &Place) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        Q::promote_tane(&mut tx, tane, place).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }
 
