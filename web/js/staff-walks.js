@@ -10,7 +10,7 @@ import * as api from './api.js';
 import { h, replaceChildren } from './dom.js';
 import { formatDistance } from './i18n.js';
 import { WalkRecorder, MAX_ACCURACY_M } from './walk-recorder.js';
-import { walkEntry, walkPage } from './walk-view.js';
+import { foundOn, walkEntry, walkPage } from './walk-view.js';
 import { fieldworkHistory } from './fieldwork-history.js';
 import { todayInJapan } from './fieldwork-fields.js';
 
@@ -152,7 +152,6 @@ export class WalksPanel {
   showWalk(loaded, { message = '' } = {}) {
     this.current = loaded;
     const { feature } = loaded;
-    const found = feature.properties?.found ?? {};
     const button = (label, onClick, { primary = false, id = null } = {}) => {
       const el = h('button', { type: 'button', id, class: `button${primary ? ' button-primary' : ''}` }, label);
       el.addEventListener('click', () => onClick(el));
@@ -182,15 +181,16 @@ export class WalksPanel {
   drawWalk(feature) {
     const map = this.page.map();
     if (!map) return;
-    const found = feature.properties?.found ?? {};
+    const found = foundOn(feature);
     const others = this.open ? this.walks.filter((w) => w.id !== feature.id) : [];
     map.showWalks([...others, feature], {
       focus: feature.id,
-      places: Array.isArray(found.places) ? found.places : [],
+      places: found.places,
       onClick: (id) => this.openWalk(id),
       onPlace: (id) => this.page.openPlace(id),
     });
-    map.showTane(Array.isArray(found.tane) ? found.tane : [], { onClick: (id) => this.page.openTane(id) });
+    map.showTane(found.tane.map(({ id, geometry, text }) => ({ id, geometry, properties: { text } })),
+      { onClick: (id) => this.page.openTane(id) });
   }
 
   async showHistory(button) {

@@ -7,6 +7,20 @@ import { excerpt, walkFigures } from './fieldwork-fields.js';
 import { taneStatusBadge } from './tane-view.js';
 import { statusBadge } from './staff-list.js';
 
+/**
+ * What was found on a walk (`properties.found`) as plain records: {tane: [{id, text, status,
+ * geometry}], places: [{id, name, status, category, geometry}]}. The API answers whole
+ * Features; a flat record is taken too.
+ */
+export function foundOn(feature) {
+  const found = feature?.properties?.found ?? {};
+  const flat = (item) => ({ id: item.id, geometry: item.geometry ?? null, ...(item.properties ?? item) });
+  return {
+    tane: Array.isArray(found.tane) ? found.tane.map(flat) : [],
+    places: Array.isArray(found.places) ? found.places.map(flat) : [],
+  };
+}
+
 export function walkEntry(feature, { recording = false } = {}) {
   const p = feature.properties ?? {};
   const button = h('button', { type: 'button', class: 'place-link walk-link', 'data-id': feature.id },
@@ -24,9 +38,7 @@ export function walkEntry(feature, { recording = false } = {}) {
  */
 export function walkPage(feature, { actions = [], onTane, onPlace, recording = false } = {}) {
   const p = feature.properties ?? {};
-  const found = p.found ?? {};
-  const tane = Array.isArray(found.tane) ? found.tane : [];
-  const places = Array.isArray(found.places) ? found.places : [];
+  const { tane, places } = foundOn(feature);
   const heading = h('h2', { id: 'walk-heading', class: 'view-heading', tabindex: '-1' }, typeof p.title === 'string' ? p.title : '');
   const rows = [
     ['歩いた日', formatDate(p.walked_on ?? '')],
