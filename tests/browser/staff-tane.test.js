@@ -102,7 +102,7 @@ describe('タネ on the staff page', { skip: skip ?? false }, () => {
       assert.equal(await page.locator('.place-detail').getAttribute('data-id'), promoted.properties.place_id);
       await page.locator('#action-publish').click();
       await page.locator('#action-unpublish').waitFor();
-      assert.equal(await page.locator('.detail-status .status-badge').textContent(), '公開中');
+      assert.equal(await page.locator('#detail-body .detail-status .status-badge').textContent(), '公開中');
 
       // The タネ list: with 「場所になった」 chosen, the entry says which place it became.
       await page.locator('#detail-view .back-to-list').click();

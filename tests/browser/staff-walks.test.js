@@ -44,7 +44,8 @@ describe('まち歩き on the staff page', { skip: skip ?? false }, () => {
   let browser;
 
   before(async () => {
-    server = await startServer({ users: [STAFF] });
+    // No sample places: taps on the map land on the map, not on a marker.
+    server = await startServer({ sample: false, users: [STAFF] });
     browser = await launchBrowser();
   });
 
@@ -227,7 +228,12 @@ describe('まち歩き on the staff page', { skip: skip ?? false }, () => {
       assert.equal(walk.geometry.coordinates.length, 8);
       assert.deepEqual(walk.geometry.coordinates[0].slice(0, 2), [136.0962, 34.6214]);
       assert.match(await page.locator('#walk-body .detail-list').textContent(), /2026年11月28日/);
-      assert.equal(await page.locator('path.walk-line-focus').count(), 1);
+      assert.equal(await page.locator('path.walk-line-focus').count(), 1, 'its route stands out on the map');
+      // Back to the list: every walk with a route is a line on the map again.
+      const routes = (await apiGet(page, '/api/collections/walks/items')).features.filter((f) => f.geometry).length;
+      await page.locator('#walk-view .back-to-list').click();
+      await page.waitForFunction((n) => document.querySelectorAll('path.walk-line').length === n, routes);
+      assert.equal(await page.locator('path.walk-line-focus').count(), 0);
     } finally {
       await context.close();
     }

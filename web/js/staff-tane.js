@@ -372,6 +372,7 @@ export class TanePanel {
       $('#promote-dialog').close();
       this.placeNames.set(place.feature.id, place.feature.properties?.name ?? '');
       this.page.onChanged();
+      this.load();
       this.page.openPlaceForm(place, 'タネから下書きの場所を作りました。内容を確かめて「変更を保存」し、「公開する」を押すと住民の地図に出ます。');
     } catch (error) {
       const box = $('#promote-error');

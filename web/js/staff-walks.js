@@ -109,7 +109,8 @@ export class WalksPanel {
       replaceChildren($('#walks-list'), features.map((f) => walkEntry(f, { recording: f.id === this.recorder.walkId })));
       count.textContent = `全部で ${features.length} 件`;
       count.dataset.count = String(features.length);
-      this.drawAll(tane?.features.filter((t) => t.properties?.walk_id) ?? []);
+      this.walkTane = tane?.features.filter((t) => t.properties?.walk_id) ?? [];
+      this.drawAll();
     } catch (error) {
       if (request !== this.request) return;
       if (error.status === 401) return this.page.explain(error, '');
@@ -120,11 +121,16 @@ export class WalksPanel {
     }
   }
 
-  drawAll(tane) {
+  /** Every walk and the タネ found on walks — unless a walk's page is open, which keeps its own. */
+  drawAll() {
     const map = this.page.map();
-    if (!map) return;
+    if (!map || !this.open) return;
+    if (this.current && !$('#walk-view').hidden) {
+      this.drawWalk(this.current.feature);
+      return;
+    }
     map.showWalks(this.walks, { onClick: (id) => this.openWalk(id) });
-    map.showTane(tane, { onClick: (id) => this.page.openTane(id) });
+    map.showTane(this.walkTane ?? [], { onClick: (id) => this.page.openTane(id) });
   }
 
   // ------------------------------------------------------------ a walk's page

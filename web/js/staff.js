@@ -113,6 +113,8 @@ function showList(focus = true) {
   places.select(null);
   placeMap?.select(null);
   showView('list', focus ? $(`#${tab}-heading`) : null);
+  // Back from a walk's page: every walk on the map again.
+  if (tab === 'walks') walks.drawAll();
 }
 
 function setTab(name) {

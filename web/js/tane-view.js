@@ -59,7 +59,7 @@ export function taneDetail(feature, { walkTitle = null, placeName = null, action
     : null;
   const element = h('section', { class: 'tane-detail', 'aria-labelledby': 'tane-detail-heading', 'data-id': feature.id },
     heading,
-    h('p', { class: 'detail-status' }, taneStatusBadge(p.status), personalBadge(p)),
+    h('p', { class: 'tane-detail-status' }, taneStatusBadge(p.status), personalBadge(p)),
     h('div', { class: 'staff-actions', role: 'group', 'aria-label': 'このタネの操作' }, actions),
     h('p', { class: 'tane-text' }, typeof p.text === 'string' ? p.text : ''),
     personal,
