@@ -167,7 +167,7 @@ describe('タネ on the staff page', { skip: skip ?? false }, () => {
       assert.equal(saved[0].properties.source, 'diary');
       assert.ok(saved[0].properties.personal_data.some((p) => p.text === '0595-63-1234'));
       assert.match(await page.locator('.personal-found').textContent(), /電話番号「0595-63-1234」/);
-      await page.locator('#tane-view .back-to-list').click();
+      await page.locator('#tane-view .back-to-tab').click();
       await page.locator('#tane-list .tane-link', { hasText: marker }).locator('.personal-badge', { hasText: '個人の情報あり' }).waitFor();
 
       // Edit: status 調べている, and the changed text is asked about again.

@@ -231,7 +231,7 @@ describe('まち歩き on the staff page', { skip: skip ?? false }, () => {
       assert.equal(await page.locator('path.walk-line-focus').count(), 1, 'its route stands out on the map');
       // Back to the list: every walk with a route is a line on the map again.
       const routes = (await apiGet(page, '/api/collections/walks/items')).features.filter((f) => f.geometry).length;
-      await page.locator('#walk-view .back-to-list').click();
+      await page.locator('#walk-view .back-to-tab').click();
       await page.waitForFunction((n) => document.querySelectorAll('path.walk-line').length === n, routes);
       assert.equal(await page.locator('path.walk-line-focus').count(), 0);
     } finally {
@@ -265,7 +265,7 @@ describe('まち歩き on the staff page', { skip: skip ?? false }, () => {
       await screenshot(page, 'staff-phone-promote');
       await page.locator('#promote-cancel').click();
 
-      await page.locator('#tane-view .back-to-list').click();
+      await page.locator('#tane-view .back-to-tab').click();
       await page.locator('#tab-walks').click();
       await page.locator('#walks-count[data-count]').waitFor();
       await assertAxeClean(page, 'walk list');

@@ -232,7 +232,7 @@ export class WalksPanel {
   }
 
   titleError(message) {
-    const box = $('#walk-form [data-field="title"]');
+    const box = $('#walk-form [data-walk-field="title"]');
     box.classList.toggle('invalid', Boolean(message));
     $('#w-title-error').textContent = message;
     $('#w-title-error').hidden = !message;
@@ -465,7 +465,7 @@ export class WalksPanel {
   gpxError(message) {
     $('#gpx-error').textContent = message;
     $('#gpx-error').hidden = !message;
-    $('#gpx-form [data-field="gpx"]').classList.toggle('invalid', Boolean(message));
+    $('#gpx-form [data-walk-field="gpx"]').classList.toggle('invalid', Boolean(message));
   }
 
   async uploadGpx() {

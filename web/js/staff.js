@@ -130,6 +130,7 @@ function setTab(name) {
   if (name !== 'walks') walks.hide();
   if (name === 'tane') tane.show();
   if (name === 'walks') walks.show();
+  say(''); // 「タネを記録しました」 belongs to where it was said
   showList();
 }
 
@@ -762,7 +763,7 @@ function wire() {
     query = $('#staff-q').value.trim();
     loadPlaces();
   });
-  for (const back of document.querySelectorAll('.back-to-list')) back.addEventListener('click', () => showList());
+  for (const back of document.querySelectorAll('.back-to-list, .back-to-tab')) back.addEventListener('click', () => showList());
   for (const back of document.querySelectorAll('.back-to-detail')) {
     back.addEventListener('click', () => (current ? showDetail(current) : showList()));
   }

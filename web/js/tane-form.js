@@ -174,7 +174,7 @@ export class TaneForm {
   }
 
   clearError(field) {
-    const box = this.form.querySelector(`[data-field="${field}"]`);
+    const box = this.form.querySelector(`[data-tane-field="${field}"]`);
     if (!box) return;
     box.classList.remove('invalid');
     const error = box.querySelector('.field-error');
@@ -186,7 +186,7 @@ export class TaneForm {
   }
 
   clearErrors() {
-    for (const box of this.form.querySelectorAll('[data-field]')) this.clearError(box.dataset.field);
+    for (const box of this.form.querySelectorAll('[data-tane-field]')) this.clearError(box.dataset.taneField);
     this.summary.hidden = true;
     this.summary.replaceChildren();
   }
@@ -197,7 +197,7 @@ export class TaneForm {
     if (!errors.length) return;
     let first = null;
     for (const { field, message } of errors) {
-      const box = this.form.querySelector(`[data-field="${field}"]`);
+      const box = this.form.querySelector(`[data-tane-field="${field}"]`);
       if (!box) continue;
       box.classList.add('invalid');
       const error = box.querySelector('.field-error');
