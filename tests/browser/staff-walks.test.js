@@ -234,6 +234,46 @@ describe('まち歩き on the staff page', { skip: skip ?? false }, () => {
       await page.locator('#walk-view .back-to-tab').click();
       await page.waitForFunction((n) => document.querySelectorAll('path.walk-line').length === n, routes);
       assert.equal(await page.locator('path.walk-line-focus').count(), 0);
+      // …with the タネ found on walks as leaves.
+      const onWalks = (await apiGet(page, '/api/collections/tane/items')).features.filter((f) => f.properties.walk_id && f.geometry);
+      assert.ok(onWalks.length > 0);
+      await page.waitForFunction((n) => document.querySelectorAll('#map .tane-marker').length === n, onWalks.length);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('when the screen locks, the recording pauses, says so, and goes on in a new segment after 「再開」', async () => {
+    const { context, page } = await openPage(browser, { ...PHONE, geolocation: { longitude: ROUTE[0][0], latitude: ROUTE[0][1], accuracy: 10 } });
+    /** What a phone does when its screen goes off or on (the page becomes hidden or visible). */
+    const screen = (hidden) => page.evaluate((value) => {
+      Object.defineProperty(document, 'hidden', { value, configurable: true });
+      Object.defineProperty(document, 'visibilityState', { value: value ? 'hidden' : 'visible', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, hidden);
+    try {
+      await staffLogin(page, server.url, STAFF);
+      await page.locator('#tab-walks').click();
+      await page.locator('#walk-new').click();
+      await page.locator('#w-title').fill('画面ロックの確認');
+      await page.locator('#walk-start').click();
+      await page.locator('#walk-heading').waitFor();
+      await walkAlong(page, context, ROUTE.slice(0, 3));
+
+      await screen(true);
+      await page.locator('#rec-resume').waitFor({ state: 'visible' });
+      await screen(false);
+      assert.match(await page.locator('#walk-recording-problem').textContent(), /画面が消えた.*記録を一時停止しました。続けるには「再開」を押してください。記録した分は残っています。/);
+      assert.match(await page.locator('#walk-recording-state').textContent(), /一時停止中（3 点/);
+      // A fix while paused is not recorded.
+      await context.setGeolocation({ longitude: LATER[0][0], latitude: LATER[0][1], accuracy: 10 });
+      await page.waitForTimeout(300);
+      assert.equal((await storedSegments(page)).flat().length, 3);
+
+      await page.locator('#rec-resume').click();
+      assert.equal(await page.locator('#walk-recording-problem').textContent(), '', 'the warning goes with 「再開」');
+      await walkAlong(page, context, LATER.slice(0, 2));
+      assert.deepEqual(await storedSegments(page), [ROUTE.slice(0, 3), LATER.slice(0, 2)]);
     } finally {
       await context.close();
     }

@@ -64,6 +64,9 @@ export class WalksPanel {
       this.uploadGpx();
     });
     $('#gpx-file').addEventListener('change', () => this.gpxError(''));
+    document.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && this.drawing && !$('#promote-dialog').open) this.stopDrawing({ back: true });
+    });
   }
 
   /** The walk being recorded, for the タネ and place forms: {id, title} or null. */
@@ -327,11 +330,13 @@ export class WalksPanel {
     const figures = `${recorder.pointCount} 点・約 ${formatDistance(recorder.lengthM)}`;
     let state = recorder.paused ? `一時停止中（${figures}）` : `記録中（${figures}）`;
     if (!recorder.paused && recorder.lastAccuracy > MAX_ACCURACY_M) {
-      state += `。位置の誤差が大きいため（約 ${Math.round(recorder.lastAccuracy)} m）、その点は使っていません`;
+      state += `。位置の誤差が大きいため（約 ${Math.round(recorder.lastAccuracy)} m）、その点は使っていません。`;
     } else if (!recorder.paused && recorder.pointCount === 0) {
       state += '。位置を調べています…';
     }
-    $('#walk-recording-state').textContent = this.problem ? `${state}。${this.problemText()}` : state;
+    $('#walk-recording-state').textContent = state;
+    const problem = this.problemText();
+    if ($('#walk-recording-problem').textContent !== problem) $('#walk-recording-problem').textContent = problem;
   }
 
   /** What went wrong, said in the recording bar (next to 「再開」) until the next good fix. */
