@@ -167,7 +167,7 @@ describe('まち歩き on the staff page', { skip: skip ?? false }, () => {
     }
   });
 
-  it('draws a route by tapping the map', async () => {
+  it('draws a route by tapping the map, then notes how many came', async () => {
     const { context, page } = await openPage(browser);
     try {
       await staffLogin(page, server.url, STAFF);
@@ -191,6 +191,21 @@ describe('まち歩き on the staff page', { skip: skip ?? false }, () => {
       const walk = await apiGet(page, `/api/collections/walks/items/${id}`);
       assert.equal(walk.geometry.type, 'LineString');
       assert.equal(walk.geometry.coordinates.length, 3);
+
+      // Afterwards: how many came, and a note.
+      await page.locator('#walk-edit').click();
+      await page.locator('#walk-form-heading', { hasText: 'まち歩きを編集' }).waitFor();
+      assert.equal(await page.locator('#walk-start').isVisible(), false, 'no recording from the edit form');
+      assert.equal(await page.locator('#w-title').inputValue(), '桔梗が丘 地図にかいた道');
+      await page.locator('#w-participants').fill('4');
+      await page.locator('#w-notes').fill('公園で休憩。次は駅の東側を歩く。');
+      await page.locator('#walk-form-save').click();
+      await page.locator('#app-status', { hasText: '変更を保存しました' }).waitFor();
+      assert.match(await page.locator('#walk-body .detail-list').textContent(), /4 人.*公園で休憩/s);
+      const edited = await apiGet(page, `/api/collections/walks/items/${id}`);
+      assert.equal(edited.properties.participants, 4);
+      assert.equal(edited.properties.version, 2);
+      assert.equal(edited.geometry.coordinates.length, 3, 'the route is as it was');
     } finally {
       await context.close();
     }

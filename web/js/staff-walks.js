@@ -22,6 +22,7 @@ export class WalksPanel {
     this.walks = [];
     this.open = false;
     this.current = null; // {feature, etag}: the walk whose page is shown
+    this.editing = null; // {feature, etag}: the walk whose title, date … the form edits
     this.recordingTitle = '';
     this.recordingEtag = null;
     this.drawn = null; // [[lon, lat], …] while a route is drawn
@@ -36,8 +37,15 @@ export class WalksPanel {
       const button = event.target.closest('button.walk-link');
       if (button) this.openWalk(button.dataset.id);
     });
-    $('#walk-form').addEventListener('submit', (event) => event.preventDefault());
-    $('#walk-form-cancel').addEventListener('click', () => page.showList());
+    $('#walk-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      if (this.editing) this.saveEdit();
+    });
+    $('#walk-form-cancel').addEventListener('click', () => {
+      if (this.editing && this.current) this.showWalk(this.current);
+      else page.showList();
+      this.editing = null;
+    });
     $('#walk-start').addEventListener('click', () => this.startRecording());
     $('#walk-draw').addEventListener('click', () => this.startDrawing());
     $('#w-title').addEventListener('input', () => this.titleError(''));
@@ -173,6 +181,7 @@ export class WalksPanel {
         $('#map-panel').scrollIntoView({ block: 'start', behavior: 'smooth' });
       }, { id: 'walk-show-map' }));
     }
+    actions.push(button('題名・人数・メモを直す', () => this.openEdit(), { id: 'walk-edit' }));
     actions.push(button('変更の履歴', (el) => this.showHistory(el), { id: 'walk-history-button' }));
     const { element, heading } = walkPage(feature, {
       actions,
@@ -220,18 +229,82 @@ export class WalksPanel {
 
   // ------------------------------------------------------------ a new walk
 
-  openNew() {
-    if (this.recorder.active) {
-      this.page.say(`「${this.recordingTitle}」を記録中です。新しいまち歩きは、その記録を終えてから始めてください。`);
-      return;
-    }
+  /** The form for a new walk, or (`walk`: {feature, etag}) for this walk's title, date, people and notes. */
+  fillForm(walk = null) {
+    this.editing = walk;
+    const p = walk?.feature.properties ?? {};
     $('#walk-form').reset();
-    $('#w-walked-on').value = todayInJapan();
+    $('#walk-form-heading').textContent = walk ? 'まち歩きを編集' : 'まち歩きを始める・登録する';
+    $('#w-title').value = p.title ?? '';
+    $('#w-walked-on').value = p.walked_on ?? todayInJapan();
+    $('#w-participants').value = Number.isFinite(p.participants) ? String(p.participants) : '';
+    $('#w-notes').value = p.notes ?? '';
+    for (const section of document.querySelectorAll('.walk-new-only')) section.hidden = Boolean(walk);
+    $('#walk-form-save').hidden = !walk;
     $('#walk-form-error').hidden = true;
     $('#walk-start-status').textContent = '';
     this.titleError('');
     this.page.say('');
     this.page.showView('walk-new', $('#walk-form-heading'));
+  }
+
+  openEdit() {
+    if (this.current) this.fillForm(this.current);
+  }
+
+  async saveEdit() {
+    const properties = this.formProperties();
+    if (!properties) return;
+    const base = this.editing.feature.properties ?? {};
+    const patch = {};
+    for (const field of ['title', 'walked_on', 'notes', 'participants']) {
+      const value = properties[field] ?? null;
+      if ((base[field] ?? null) !== value) patch[field] = value;
+    }
+    if (!Object.keys(patch).length) {
+      this.showWalk(this.editing, { message: '変更はありませんでした。' });
+      this.editing = null;
+      return;
+    }
+    const button = $('#walk-form-save');
+    this.page.setBusy(button, true);
+    try {
+      await api.patchWalk(this.editing.feature.id, this.editing.etag, { properties: patch });
+      const id = this.editing.feature.id;
+      if (id === this.recorder.walkId && patch.title) this.recordingTitle = patch.title;
+      this.editing = null;
+      this.showRecording();
+      this.load();
+      await this.openWalk(id, { message: '変更を保存しました。' });
+    } catch (error) {
+      const box = $('#walk-form-error');
+      if (error.status === 412) {
+        // Someone saved first (the recorder's route, another person): keep what was typed, on the newest version.
+        try {
+          this.editing = await api.getWalk(this.editing.feature.id);
+          box.textContent = 'ほかの人（または記録中の道のり）が先にこのまち歩きを保存しました。入力はそのままです。もう一度「変更を保存」を押してください。';
+        } catch (again) {
+          this.page.explain(again, '変更を保存');
+          return;
+        }
+        box.hidden = false;
+      } else if (error.status === 400 || error.status === 422) {
+        box.textContent = `保存できませんでした：${error.problem?.detail ?? '入力を確かめてください。'}`;
+        box.hidden = false;
+      } else {
+        this.page.explain(error, '変更を保存');
+      }
+    } finally {
+      this.page.setBusy(button, false);
+    }
+  }
+
+  openNew() {
+    if (this.recorder.active) {
+      this.page.say(`「${this.recordingTitle}」を記録中です。新しいまち歩きは、その記録を終えてから始めてください。`);
+      return;
+    }
+    this.fillForm(null);
   }
 
   titleError(message) {
