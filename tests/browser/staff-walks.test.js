@@ -228,7 +228,10 @@ describe('まち歩き on the staff page', { skip: skip ?? false }, () => {
       await page.locator('#gpx-file').setInputFiles(join(GPX, 'cut-off.gpx'));
       await page.locator('#gpx-upload').click();
       await page.locator('#gpx-error').waitFor({ state: 'visible' });
-      assert.equal(await page.locator('#gpx-error').textContent(), `このファイルは読み取れませんでした。${problem.body.detail}`);
+      const [, line, column] = /line (\d+), column (\d+)/.exec(problem.body.detail);
+      assert.equal(line, '7', 'the file is cut off on its last line');
+      assert.equal(await page.locator('#gpx-error').textContent(),
+        `このファイルは読み取れませんでした（${line} 行目、${column} 文字目のあたりが途中で切れているか、形がくずれています）。サーバーの説明：${problem.body.detail}`);
       assert.equal((await apiGet(page, '/api/collections/walks/items')).features.length, before);
       await screenshot(page, 'staff-walk-gpx-broken');
 

@@ -563,7 +563,13 @@ export class WalksPanel {
       this.showWalk(created, { message: `GPXファイル「${file.name}」から、まち歩きを登録しました。` });
     } catch (error) {
       if (error.status === 400 || error.status === 415 || error.status === 422) {
-        this.gpxError(`このファイルは読み取れませんでした。${error.problem?.detail ?? ''}`);
+        // The server says where in English (「line 7, column 52」); where is said in Japanese too.
+        const detail = error.problem?.detail ?? '';
+        const where = /line (\d+), column (\d+)/.exec(detail);
+        const lead = where
+          ? `このファイルは読み取れませんでした（${where[1]} 行目、${where[2]} 文字目のあたりが途中で切れているか、形がくずれています）。`
+          : 'このファイルは読み取れませんでした。';
+        this.gpxError(detail ? `${lead}サーバーの説明：${detail}` : lead);
       } else if (error.status === 413) {
         this.gpxError('ファイルが大きすぎます（8 MB まで）。');
       } else {
