@@ -1,6 +1,7 @@
 // The まち歩き part of the staff page: the 「まち歩き」 tab (walks as lines on the map with
-// their タネ), a walk's page (what was found on it), and the three ways to make one —
-// recording with the device's location (walk-recorder.js), drawing on the map, and a GPX file.
+// their タネ), a walk's page (what was found on it), its title and people, and the three ways
+// to make one — recording with the device's location (walk-recording.js), drawing on the map
+// (walk-drawing.js), and a GPX file.
 //
 // A recorded walk is created as soon as recording starts, so that タネ and places added while
 // walking can name it (`walk_id`); its route is saved with PATCH on 「途中で保存」 and
@@ -8,8 +9,8 @@
 
 import * as api from './api.js';
 import { h, replaceChildren } from './dom.js';
-import { formatDistance } from './i18n.js';
-import { WalkRecorder, MAX_ACCURACY_M } from './walk-recorder.js';
+import { WalkRecording } from './walk-recording.js';
+import { RouteDrawing } from './walk-drawing.js';
 import { foundOn, walkEntry, walkPage } from './walk-view.js';
 import { fieldworkHistory } from './fieldwork-history.js';
 import { todayInJapan } from './fieldwork-fields.js';
@@ -23,13 +24,11 @@ export class WalksPanel {
     this.open = false;
     this.current = null; // {feature, etag}: the walk whose page is shown
     this.editing = null; // {feature, etag}: the walk whose title, date … the form edits
-    this.recordingTitle = '';
-    this.recordingEtag = null;
-    this.drawn = null; // [[lon, lat], …] while a route is drawn
     this.request = 0;
-    this.recorder = new WalkRecorder({
-      onChange: () => this.showRecording(),
-      onProblem: (kind) => this.recordingProblem(kind),
+    this.recording = new WalkRecording(this, page);
+    this.drawer = new RouteDrawing(page, {
+      onSave: (geometry, button) => this.saveDrawn(geometry, button),
+      onStop: () => this.recording.show(),
     });
     $('#walk-new').addEventListener('click', () => this.openNew());
     $('#walks-retry').addEventListener('click', () => this.load());
@@ -49,41 +48,30 @@ export class WalksPanel {
     $('#walk-start').addEventListener('click', () => this.startRecording());
     $('#walk-draw').addEventListener('click', () => this.startDrawing());
     $('#w-title').addEventListener('input', () => this.titleError(''));
-    $('#rec-pause').addEventListener('click', () => {
-      this.recorder.pause();
-      $('#rec-resume').focus();
-    });
-    $('#rec-resume').addEventListener('click', () => {
-      this.recorder.resume();
-      $('#rec-pause').focus();
-    });
-    $('#rec-save').addEventListener('click', (event) => this.saveRoute(event.currentTarget));
-    $('#rec-finish').addEventListener('click', (event) => this.finishRecording(event.currentTarget));
-    $('#rec-tane').addEventListener('click', () => page.openTaneForm());
-    $('#draw-centre').addEventListener('click', () => this.addDrawnPoint(page.map()?.centrePoint()));
-    $('#draw-undo').addEventListener('click', () => {
-      this.drawn?.pop();
-      this.showDrawn();
-    });
-    $('#draw-done').addEventListener('click', (event) => this.saveDrawn(event.currentTarget));
-    $('#draw-cancel').addEventListener('click', () => this.stopDrawing({ back: true }));
     $('#gpx-form').addEventListener('submit', (event) => {
       event.preventDefault();
       this.uploadGpx();
     });
     $('#gpx-file').addEventListener('change', () => this.gpxError(''));
-    document.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape' && this.drawing && !$('#promote-dialog').open) this.stopDrawing({ back: true });
-    });
   }
 
   /** The walk being recorded, for the タネ and place forms: {id, title} or null. */
   recordingWalk() {
-    return this.recorder.active ? { id: this.recorder.walkId, title: this.recordingTitle } : null;
+    return this.recording.walk();
   }
 
+  /** Takes up a recording a reload left in this browser. */
+  resumeStored() {
+    return this.recording.resumeStored();
+  }
+
+  /** True while a route is drawn (a tap on a place's marker is then one of its points). */
   get drawing() {
-    return this.drawn !== null;
+    return this.drawer.active;
+  }
+
+  addDrawnPoint(point) {
+    this.drawer.add(point);
   }
 
   // ------------------------------------------------------------ the list and the map
@@ -117,7 +105,7 @@ export class WalksPanel {
       this.walks = features;
       this.page.walksLoaded(features);
       if (!this.open) return;
-      replaceChildren($('#walks-list'), features.map((f) => walkEntry(f, { recording: f.id === this.recorder.walkId })));
+      replaceChildren($('#walks-list'), features.map((f) => walkEntry(f, { recording: f.id === this.recording.walk()?.id })));
       count.textContent = `全部で ${features.length} 件`;
       count.dataset.count = String(features.length);
       this.walkTane = tane?.features.filter((t) => t.properties?.walk_id) ?? [];
@@ -185,7 +173,7 @@ export class WalksPanel {
     actions.push(button('変更の履歴', (el) => this.showHistory(el), { id: 'walk-history-button' }));
     const { element, heading } = walkPage(feature, {
       actions,
-      recording: feature.id === this.recorder.walkId,
+      recording: feature.id === this.recording.walk()?.id,
       onTane: (id) => this.page.openTane(id),
       onPlace: (id) => this.page.openPlace(id),
     });
@@ -271,9 +259,8 @@ export class WalksPanel {
     try {
       await api.patchWalk(this.editing.feature.id, this.editing.etag, { properties: patch });
       const id = this.editing.feature.id;
-      if (id === this.recorder.walkId && patch.title) this.recordingTitle = patch.title;
+      if (patch.title) this.recording.renamed(id, patch.title);
       this.editing = null;
-      this.showRecording();
       this.load();
       await this.openWalk(id, { message: '変更を保存しました。' });
     } catch (error) {
@@ -300,8 +287,8 @@ export class WalksPanel {
   }
 
   openNew() {
-    if (this.recorder.active) {
-      this.page.say(`「${this.recordingTitle}」を記録中です。新しいまち歩きは、その記録を終えてから始めてください。`);
+    if (this.recording.walk()) {
+      this.page.say(`「${this.recording.walk().title}」を記録中です。新しいまち歩きは、その記録を終えてから始めてください。`);
       return;
     }
     this.fillForm(null);
@@ -352,190 +339,35 @@ export class WalksPanel {
     }
   }
 
-  // ------------------------------------------------------------ recording
-
   async startRecording() {
-    const status = $('#walk-start-status');
     if (!('geolocation' in navigator)) {
-      status.textContent = 'この端末では位置を使えません。「地図に道をかく」をお使いください。';
+      $('#walk-start-status').textContent = 'この端末では位置を使えません。「地図に道をかく」をお使いください。';
       return;
     }
     const created = await this.create(null, $('#walk-start'), '記録を始める');
     if (!created) return;
-    this.recordingTitle = created.feature.properties?.title ?? '';
-    this.recordingEtag = created.etag;
-    this.recorder.begin(created.feature.id);
+    this.recording.begin(created);
     this.page.onChanged();
     this.load();
-    this.showWalk(created, { message: `「${this.recordingTitle}」の記録を始めました。タネや場所を入れると、このまち歩きにつながります。` });
+    const title = created.feature.properties?.title ?? '';
+    this.showWalk(created, { message: `「${title}」の記録を始めました。タネや場所を入れると、このまち歩きにつながります。` });
   }
-
-  /** Takes up a recording a reload (or a closed tab) left in this browser. */
-  async resumeStored() {
-    const stored = WalkRecorder.stored();
-    if (!stored) return;
-    try {
-      const { feature, etag } = await api.getWalk(stored.walkId);
-      this.recordingTitle = feature.properties?.title ?? '';
-      this.recordingEtag = etag;
-      this.recorder.restore(stored);
-      this.page.say(`「${this.recordingTitle}」の記録の途中です（${this.recorder.pointCount} 点を残してあります）。続けるには「再開」を押してください。`);
-    } catch (error) {
-      if (error.status === 401) return;
-      console.warn('stored walk could not be read', error);
-      this.page.showAlert('前に記録していたまち歩きを読み込めませんでした。記録した点はこの端末に残してあります。ページを読み込み直してください。');
-    }
-  }
-
-  showRecording() {
-    const recorder = this.recorder;
-    const bar = $('#walk-recording');
-    bar.hidden = !recorder.active;
-    this.page.map()?.showLiveRoute(recorder.active ? recorder.segments : null);
-    if (!recorder.active) return;
-    $('#walk-recording-title').textContent = `まち歩きを記録中: ${this.recordingTitle}`;
-    $('#rec-pause').hidden = recorder.paused;
-    $('#rec-resume').hidden = !recorder.paused;
-    // A new point means the location works again; a pause the user chose needs no excuse.
-    if (recorder.pointCount !== this.shownPoints && this.problem === 'unavailable') this.problem = null;
-    if (!recorder.paused && ['hidden', 'denied'].includes(this.problem)) this.problem = null;
-    this.shownPoints = recorder.pointCount;
-    const figures = `${recorder.pointCount} 点・約 ${formatDistance(recorder.lengthM)}`;
-    let state = recorder.paused ? `一時停止中（${figures}）` : `記録中（${figures}）`;
-    if (!recorder.paused && recorder.lastAccuracy > MAX_ACCURACY_M) {
-      state += `。位置の誤差が大きいため（約 ${Math.round(recorder.lastAccuracy)} m）、その点は使っていません。`;
-    } else if (!recorder.paused && recorder.pointCount === 0) {
-      state += '。位置を調べています…';
-    }
-    $('#walk-recording-state').textContent = state;
-    const problem = this.problemText();
-    if ($('#walk-recording-problem').textContent !== problem) $('#walk-recording-problem').textContent = problem;
-  }
-
-  /** What went wrong, said in the recording bar (next to 「再開」) until the next good fix. */
-  recordingProblem(kind) {
-    this.problem = kind;
-    this.showRecording();
-  }
-
-  problemText() {
-    const messages = {
-      denied: '位置の利用が許可されていないため、記録を一時停止しました。端末の設定で許可してから「再開」を押してください。',
-      unavailable: '位置がわかりません。屋外で少し待つと記録が続きます。',
-      hidden: '画面が消えた（またはほかのアプリに切り替わった）ため、記録を一時停止しました。続けるには「再開」を押してください。記録した分は残っています。',
-      storage: 'この端末に記録を残せません（ブラウザーの設定）。こまめに「途中で保存」を押してください。',
-    };
-    return messages[this.problem] ?? '';
-  }
-
-  /**
-   * Saves the route recorded so far. Only the route is sent, so that a title someone else
-   * changed meanwhile stays: on 412 the walk is read again and the route sent again once.
-   */
-  async sendRoute() {
-    const geometry = this.recorder.geometry();
-    const id = this.recorder.walkId;
-    try {
-      return await api.patchWalk(id, this.recordingEtag, { geometry });
-    } catch (error) {
-      if (error.status !== 412) throw error;
-      const latest = await api.getWalk(id);
-      return api.patchWalk(id, latest.etag, { geometry });
-    }
-  }
-
-  async saveRoute(button) {
-    if (!this.recorder.geometry()) {
-      this.page.say('まだ保存できる道のりがありません（2 点以上の記録が要ります）。');
-      return null;
-    }
-    this.page.setBusy(button, true);
-    try {
-      const saved = await this.sendRoute();
-      this.recordingEtag = saved.etag;
-      this.page.say(`道のりを保存しました（${this.recorder.pointCount} 点・約 ${formatDistance(this.recorder.lengthM)}）。記録は続いています。`);
-      return saved;
-    } catch (error) {
-      this.page.explain(error, '途中で保存');
-      return null;
-    } finally {
-      this.page.setBusy(button, false);
-    }
-  }
-
-  async finishRecording(button) {
-    const id = this.recorder.walkId;
-    this.recorder.pause();
-    this.page.setBusy(button, true);
-    try {
-      if (this.recorder.geometry()) await this.sendRoute();
-    } catch (error) {
-      // The points stay in this browser; the user can try again.
-      this.page.explain(error, '記録を終える');
-      return;
-    } finally {
-      this.page.setBusy(button, false);
-    }
-    const points = this.recorder.pointCount;
-    this.recorder.end();
-    this.recordingTitle = '';
-    this.recordingEtag = null;
-    this.page.onChanged();
-    this.load();
-    await this.openWalk(id, { message: points ? '記録を終えて、道のりを保存しました。' : '記録を終えました（道のりは記録されませんでした）。' });
-  }
-
-  // ------------------------------------------------------------ drawing
 
   startDrawing() {
-    const map = this.page.map();
-    if (!map) {
+    if (!this.formProperties()) return;
+    if (!this.drawer.start()) {
       $('#walk-form-error').textContent = '地図を表示できないため、道をかけません。';
       $('#walk-form-error').hidden = false;
-      return;
     }
-    if (!this.formProperties()) return;
-    this.drawn = [];
-    map.setDrawing((point) => this.addDrawnPoint(point));
-    $('#draw-bar').hidden = false;
-    this.showDrawn();
-    $('#map-panel').scrollIntoView({ block: 'start', behavior: 'smooth' });
-    $('#draw-prompt').focus({ preventScroll: true });
   }
 
-  addDrawnPoint(point) {
-    if (!this.drawn || !point) return;
-    this.drawn.push([Number(point[0].toFixed(6)), Number(point[1].toFixed(6))]);
-    this.showDrawn();
-  }
-
-  showDrawn() {
-    const n = this.drawn?.length ?? 0;
-    this.page.map()?.showLiveRoute(this.drawn ? [this.drawn] : null);
-    $('#draw-count').textContent = n ? `${n} 点` : 'まだ点がありません。';
-    $('#draw-undo').disabled = n === 0;
-  }
-
-  stopDrawing({ back = false } = {}) {
-    this.drawn = null;
-    this.page.map()?.setDrawing(null);
-    $('#draw-bar').hidden = true;
-    this.showRecording(); // the live line is the recording's again (or none)
-    if (back) $('#walk-draw').focus();
-  }
-
-  async saveDrawn(button) {
-    if ((this.drawn?.length ?? 0) < 2) {
-      $('#draw-count').textContent = '道のりには 2 点以上が要ります。地図をタップして点を置いてください。';
-      return;
-    }
-    const geometry = { type: 'LineString', coordinates: this.drawn };
+  async saveDrawn(geometry, button) {
     const created = await this.create(geometry, button, '道を保存');
-    if (!created) return;
-    this.stopDrawing();
+    if (!created) return false;
     this.page.onChanged();
     this.load();
     this.showWalk(created, { message: '地図にかいた道のりで、まち歩きを登録しました。' });
+    return true;
   }
 
   // ------------------------------------------------------------ GPX
