@@ -163,7 +163,7 @@ async fn health_check_reports_readiness_without_counts() {
 async fn unknown_routes_and_methods_answer_problem_json() {
     let s = TestServer::start().await;
     s.get("/api/nothing-here").await.assert_problem(404);
-    s.get("/api/collections/tane/items")
+    s.get("/api/collections/notes/items")
         .await
         .assert_problem(404);
     s.request(reqwest::Method::POST, "/api/collections/places")

@@ -11,6 +11,7 @@ use super::error::{ApiError, Problem};
 use super::json::JsonBody;
 use super::links::{BaseUrl, GEO_JSON, Link};
 use super::places::{Rendering, collection_pieces, feature_response, geo_json, no_store};
+use super::records::if_match;
 use crate::app::AppState;
 use crate::domain::place::Origin;
 use crate::domain::{FieldError, Place, PlaceFields, PlaceInput, Reference};
@@ -140,21 +141,6 @@ fn fields_from(
     let mut input = place_input(feature, id)?;
     input.sample = sample;
     input.validate(reference)
-}
-
-/// The version an `If-Match` header names: `"3"` (or `W/"3"`).
-fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
-    let value = headers
-        .get(header::IF_MATCH)
-        .ok_or_else(ApiError::precondition_required)?;
-    value
-        .to_str()
-        .ok()
-        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| {
-            ApiError::invalid_parameter("If-Match", "must be the ETag of the place, e.g. \"3\"")
-        })
 }
 
 fn parse_id(id: &str) -> Result<Uuid, ApiError> {
