@@ -11,6 +11,7 @@ import {
 
 const skip = missingPrerequisite();
 const STAFF = { name: 'yamada', role: 'staff', password: 'tane-kara-basho-2026!' };
+const OTHER = { name: 'tanaka', role: 'staff', password: 'machi-no-hokenshitsu-2026!' };
 const TANE = '/api/collections/tane/items';
 
 /** The タネ whose text holds `marker`, as the API answers them to the logged-in page. */
@@ -35,7 +36,7 @@ describe('タネ on the staff page', { skip: skip ?? false }, () => {
   let browser;
 
   before(async () => {
-    server = await startServer({ users: [STAFF] });
+    server = await startServer({ users: [STAFF, OTHER] });
     browser = await launchBrowser();
   });
 
@@ -190,6 +191,49 @@ describe('タネ on the staff page', { skip: skip ?? false }, () => {
       assert.equal((await kept(page)).includes(marker), false, 'no タネ text in storage or the URL');
     } finally {
       await context.close();
+    }
+  });
+
+  it('when someone else saved the タネ first, the form keeps both changes and overwrites nothing', async () => {
+    const mine = await openPage(browser);
+    const theirs = await openPage(browser);
+    const marker = '二人目印ZT4';
+    try {
+      await staffLogin(mine.page, server.url, STAFF);
+      await staffLogin(theirs.page, server.url, OTHER);
+      const created = await mine.page.evaluate((body) => fetch('/api/collections/tane/items', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+      }).then((r) => r.json()), { type: 'Feature', geometry: null, properties: { text: `${marker} 商店街の空き店舗で手芸の集まり`, source: 'walk' } });
+
+      await mine.page.locator('#tab-tane').click();
+      await mine.page.locator('#tane-list .tane-link', { hasText: marker }).click();
+      await mine.page.locator('#tane-edit').click();
+      await mine.page.locator('#t-text').fill(`${marker} 商店街の空き店舗で毎週木曜に手芸の集まり`);
+
+      // Meanwhile the other staff member marks it 調べている.
+      const status = await theirs.page.evaluate((id) => fetch(`/api/collections/tane/items/${id}`, {
+        method: 'PATCH', headers: { 'Content-Type': 'application/merge-patch+json', 'If-Match': '"1"' },
+        body: JSON.stringify({ properties: { status: 'looking' } }),
+      }).then((r) => r.status), created.id);
+      assert.equal(status, 200);
+
+      await mine.page.locator('#tane-save').click();
+      await mine.page.locator('#tane-form-summary', { hasText: 'ほかの人が先にこのタネを変更しました（いまは第 2 版）' }).waitFor();
+      assert.match(await mine.page.locator('#tane-form-summary').textContent(), /変わった項目：「状態」/);
+      assert.equal(await mine.page.locator('input[name="t-status"]:checked').getAttribute('value'), 'looking', 'their change is in the form');
+      assert.match(await mine.page.locator('#t-text').inputValue(), /毎週木曜/, 'and mine too');
+      let [now] = await taneWith(mine.page, marker);
+      assert.equal(now.properties.version, 2, 'nothing of mine was saved yet');
+
+      await mine.page.locator('#tane-save').click();
+      await mine.page.locator('#tane-detail-heading').waitFor();
+      [now] = await taneWith(mine.page, marker);
+      assert.equal(now.properties.version, 3);
+      assert.equal(now.properties.status, 'looking');
+      assert.match(now.properties.text, /毎週木曜/);
+    } finally {
+      await mine.context.close();
+      await theirs.context.close();
     }
   });
 });

@@ -283,8 +283,8 @@ export class TanePanel {
   }
 
   /**
-   * Someone saved this タネ after the form was opened: the form keeps what the user typed,
-   * now on top of the newest version, and says what the other person changed.
+   * Someone saved this タネ after the form was opened: the form shows the newest version with
+   * the user's own changes on top, and says what the other person changed.
    */
   async conflict(base) {
     let latest;
@@ -294,8 +294,10 @@ export class TanePanel {
       this.page.explain(error, '変更を保存');
       return;
     }
+    const mine = this.form.changesFrom(base);
     this.editing = { base: latest.feature, etag: latest.etag };
-    this.form.base = latest.feature;
+    this.form.openWithChanges(latest.feature, mine);
+    this.showEditPoint(this.form.point());
     this.current = latest;
     const labels = { text: '気づいたこと', status: '状態', source: '出どころ', found_on: '見つけた日', walk_id: 'まち歩き' };
     const theirs = Object.keys(labels)
@@ -307,7 +309,7 @@ export class TanePanel {
     replaceChildren(summary,
       h('p', { class: 'form-summary-title' }, `ほかの人が先にこのタネを変更しました（いまは第 ${latest.feature.properties?.version ?? '?'} 版）。`),
       h('p', {}, fields ? `変わった項目：${fields}。` : ''),
-      h('p', {}, 'あなたの入力はまだ保存されていません。フォームはあなたの入力のままです。確かめて、もう一度「保存」を押してください。'));
+      h('p', {}, 'あなたの入力はまだ保存されていません。フォームは最新の内容に、あなたが変えた項目を重ねてあります。確かめて、もう一度「保存」を押してください。'));
     summary.hidden = false;
     summary.focus();
   }

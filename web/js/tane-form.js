@@ -160,6 +160,23 @@ export class TaneForm {
     return patch;
   }
 
+  /**
+   * Fills the form with `feature` (the newest version), then puts the user's own changes
+   * (`patch`, from changesFrom) back on top: what the user did not touch shows what the other
+   * person saved, so that saving again overwrites nothing of theirs.
+   */
+  openWithChanges(feature, patch) {
+    const walkOptions = [...this.walk.options].map((o) => o.value);
+    this.open({ feature });
+    const p = patch?.properties ?? {};
+    if (p.text !== undefined) this.text.value = p.text;
+    if (p.source !== undefined) setRadio(this.form, 't-source', p.source);
+    if (p.found_on !== undefined) this.foundOn.value = p.found_on;
+    if (p.status !== undefined) setRadio(this.form, 't-status', p.status);
+    if (p.walk_id !== undefined && (p.walk_id === null || walkOptions.includes(p.walk_id))) this.walk.value = p.walk_id ?? '';
+    if (patch && 'geometry' in patch) this.setPoint(patch.geometry?.coordinates ?? null);
+  }
+
   /** The server's personal-data finding ([{kind, label, text}]): what it found, and the question. */
   showPersonal(items) {
     replaceChildren(this.form.querySelector('#tane-personal-list'),
