@@ -64,6 +64,12 @@ export class WalkRecording {
       this.page.say(`「${this.title}」の記録の途中です（${this.recorder.pointCount} 点を残してあります）。続けるには「再開」を押してください。`);
     } catch (error) {
       if (error.status === 401) return;
+      if (error.status === 404) {
+        // Another server's walk (a test server, a database restored): nothing to save them to.
+        this.recorder.end();
+        this.page.showAlert('この端末に残っていたまち歩きの記録は、このサーバーにないまち歩きのものだったため、消しました。');
+        return;
+      }
       console.warn('stored walk could not be read', error);
       this.page.showAlert('前に記録していたまち歩きを読み込めませんでした。記録した点はこの端末に残してあります。ページを読み込み直してください。');
     }
