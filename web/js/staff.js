@@ -1,8 +1,8 @@
 // The staff page (/staff): wires the session, the map, the lists, the place form, the
 // history and the 412 view, and lends the タネ and まち歩き parts (staff-tane.js,
-// staff-walks.js) what they need of the page. Every write carries the version it was made against (If-Match);
-// when someone else saved first, the user sees what they changed and decides — nothing is
-// overwritten silently.
+// staff-walks.js) what they need of the page. Every write carries the version it was made
+// against (If-Match); when someone else saved first, the user sees what they changed and
+// decides — nothing is overwritten silently.
 
 import * as api from './api.js';
 import { h, replaceChildren } from './dom.js';
@@ -90,11 +90,11 @@ function explain(error, doing) {
 
 // ---------------------------------------------------------------- views
 
-/** Shows one view of the panel and moves the focus to `focus` (its heading). */
 const VIEWS = ['list', 'detail', 'form', 'history', 'conflict', 'tane', 'tane-form', 'walk', 'walk-new'];
 /** The views whose form has a point on the map (the red pin). */
 const POINT_VIEWS = ['form', 'tane-form'];
 
+/** Shows one view of the panel and moves the focus to `focus` (its heading). */
 function showView(name, focus = null) {
   view = name;
   for (const id of VIEWS) $(`#${id}-view`).hidden = id !== name;
