@@ -2,9 +2,9 @@
 // タネ's details and history, the form that records or edits one (with the personal-data
 // question), and 「場所にする」, which hands the new draft place to the place form.
 //
-// `page` is what staff.js lends: showView, say, showAlert, explain, setBusy, startPicking,
-// locate, map(), openPlace(id), openPlaceForm(loaded, message), recordingWalk(),
-// categories(), onChanged().
+// `page` is what staff.js lends (built in its wire()): views and messages (showView, showList,
+// say, showAlert, explain, setBusy), the map and points (map(), startPicking, locate), the
+// places (openPlace, openPlaceForm, categories(), onChanged) and the walk being recorded.
 
 import * as api from './api.js';
 import { h, replaceChildren } from './dom.js';
@@ -29,7 +29,6 @@ export class TanePanel {
   constructor(page) {
     this.page = page;
     this.statuses = new Set(['new', 'looking']);
-    this.features = [];
     this.placeNames = new Map();
     this.walkTitles = new Map();
     this.current = null; // {feature, etag}: the タネ shown in the details
@@ -98,7 +97,6 @@ export class TanePanel {
     try {
       const { features, numberMatched } = await api.listTane({ status: [...this.statuses], source: $('#tane-source').value });
       if (request !== this.request) return;
-      this.features = features;
       replaceChildren(list, features.map((f) => taneEntry(f, { placeName: this.placeNames.get(f.properties?.place_id) })));
       count.textContent = `全部で ${numberMatched} 件`;
       count.dataset.count = String(features.length);
