@@ -111,6 +111,11 @@ describe('タネ on the staff page', { skip: skip ?? false }, () => {
       const entry = page.locator('#tane-list .tane-link', { hasText: marker });
       await entry.locator('.tane-place', { hasText: `場所になりました：${name}` }).waitFor();
       assert.equal(await entry.locator('.tane-status').textContent(), '場所になった');
+      // Words narrow the list (the API's q): only this タネ holds the marker.
+      await page.locator('#tane-q').fill('XK7Q');
+      await page.locator('#tane-search button[type="submit"]').click();
+      await page.waitForFunction(() => document.querySelector('#tane-count')?.dataset.count === '1');
+      assert.equal(await page.locator('#tane-list .tane-link').count(), 1);
       await screenshot(page, 'staff-tane-promoted');
 
       // Residents: the public map finds the place by its name.

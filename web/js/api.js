@@ -307,7 +307,8 @@ async function allPages(path, max = 2000) {
 }
 
 /**
- * タネ, newest `found_on` first: `filters` is {status: [..], source, walk, place}.
+ * タネ, newest `found_on` first: `filters` is {status: [..], source, walk, place, q}. The words
+ * go in the query string of a same-origin fetch, which the page's URL and history never see.
  * Answers {features, numberMatched}.
  */
 export function listTane(filters = {}) {
@@ -316,6 +317,7 @@ export function listTane(filters = {}) {
   if (filters.source) params.set('source', filters.source);
   if (filters.walk) params.set('walk', filters.walk);
   if (filters.place) params.set('place', filters.place);
+  if (filters.q) params.set('q', filters.q);
   params.set('limit', '500');
   return allPages(`${TANE}?${params}`);
 }

@@ -45,6 +45,11 @@ export class TanePanel {
     $('#tane-new').addEventListener('click', () => this.openForm());
     $('#tane-retry').addEventListener('click', () => this.load());
     $('#tane-source').addEventListener('change', () => this.load());
+    // The words stay in this form only: never in the URL (the page's history) nor in storage.
+    $('#tane-search').addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.load();
+    });
     for (const chip of document.querySelectorAll('.tane-status-chip')) {
       chip.addEventListener('click', () => {
         const on = chip.getAttribute('aria-pressed') !== 'true';
@@ -95,7 +100,9 @@ export class TanePanel {
     count.textContent = '読み込み中…';
     delete count.dataset.count;
     try {
-      const { features, numberMatched } = await api.listTane({ status: [...this.statuses], source: $('#tane-source').value });
+      const { features, numberMatched } = await api.listTane({
+        status: [...this.statuses], source: $('#tane-source').value, q: $('#tane-q').value.trim(),
+      });
       if (request !== this.request) return;
       replaceChildren(list, features.map((f) => taneEntry(f, { placeName: this.placeNames.get(f.properties?.place_id) })));
       count.textContent = `全部で ${numberMatched} 件`;
