@@ -282,3 +282,120 @@ export async function getPlacesByIds(ids, signal) {
   })));
   return answers.filter(Boolean);
 }
+
+// ---------------------------------------------------------------- タネ and まち歩き (staff)
+//
+// Both collections are private: never cached, never in a URL beyond their ids and the list's
+// filters. A タネ's text goes in request bodies only.
+
+const TANE = '/api/collections/tane/items';
+const WALKS = '/api/collections/walks/items';
+
+/** Every page of a FeatureCollection, following `next` (at most `max` features). */
+async function allPages(path, max = 2000) {
+  const features = [];
+  let numberMatched = 0;
+  for (;;) {
+    const page = await getJson(path, undefined, STAFF_READ);
+    numberMatched = page.numberMatched ?? features.length + page.features.length;
+    features.push(...page.features);
+    const next = (page.links ?? []).find((link) => link.rel === 'next');
+    if (!next || features.length >= max || page.features.length === 0) break;
+    path = sameOriginPath(next.href);
+  }
+  return { features, numberMatched };
+}
+
+/**
+ * タネ, newest `found_on` first: `filters` is {status: [..], source, walk, place, q}. The words
+ * go in the query string of a same-origin fetch, which the page's URL and history never see.
+ * Answers {features, numberMatched}.
+ */
+export function listTane(filters = {}) {
+  const params = new URLSearchParams();
+  if (filters.status?.length) params.set('status', filters.status.join(','));
+  if (filters.source) params.set('source', filters.source);
+  if (filters.walk) params.set('walk', filters.walk);
+  if (filters.place) params.set('place', filters.place);
+  if (filters.q) params.set('q', filters.q);
+  params.set('limit', '500');
+  return allPages(`${TANE}?${params}`);
+}
+
+/** One タネ with its ETag: {feature, etag}. */
+export async function getTane(id) {
+  const response = await request(`${TANE}/${encodeURIComponent(id)}`, STAFF_READ);
+  const feature = await response.json();
+  return { feature, etag: etagOf(response, feature) };
+}
+
+/**
+ * Records a タネ. A text that seems to hold personal data is refused with 422 (the ApiError's
+ * `problem.personal_data` says what was found) until it is sent with
+ * `properties.personal_data_confirmed: true`.
+ */
+export async function createTane(feature) {
+  const { response, body } = await sendJson('POST', TANE, feature);
+  return { feature: body, etag: etagOf(response, body) };
+}
+
+export async function patchTane(id, etag, patch) {
+  const { response, body } = await sendJson('PATCH', `${TANE}/${encodeURIComponent(id)}`, patch,
+    { etag, contentType: 'application/merge-patch+json' });
+  return { feature: body, etag: etagOf(response, body) };
+}
+
+export function getTaneHistory(id) {
+  return getJson(`${TANE}/${encodeURIComponent(id)}/history`, undefined, STAFF_READ);
+}
+
+/** Makes a draft place of the タネ (`choice`: {name, category, geometry}, all optional): the place {feature, etag}. */
+export async function promoteTane(id, etag, choice = {}) {
+  const { response, body } = await sendJson('POST', `${TANE}/${encodeURIComponent(id)}/promote`, choice, { etag });
+  return { feature: body, etag: etagOf(response, body) };
+}
+
+/** The タネ a place came from, or null. */
+export async function taneOfPlace(placeId) {
+  const { features } = await listTane({ place: placeId });
+  return features[0] ?? null;
+}
+
+/** Every walk, newest first, with its route. */
+export function listWalks() {
+  return allPages(`${WALKS}?limit=500`);
+}
+
+/** One walk with `properties.found` ({tane, places}) and its ETag: {feature, etag}. */
+export async function getWalk(id) {
+  const response = await request(`${WALKS}/${encodeURIComponent(id)}`, STAFF_READ);
+  const feature = await response.json();
+  return { feature, etag: etagOf(response, feature) };
+}
+
+export async function createWalk(feature) {
+  const { response, body } = await sendJson('POST', WALKS, feature);
+  return { feature: body, etag: etagOf(response, body) };
+}
+
+/** A walk from a GPX file (a File or Blob), sent as it is; a broken file answers 400 saying where. */
+export async function uploadGpx(file) {
+  const response = await request(WALKS, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/gpx+xml' },
+    body: file,
+    credentials: 'same-origin',
+  });
+  const feature = await response.json();
+  return { feature, etag: etagOf(response, feature) };
+}
+
+export async function patchWalk(id, etag, patch) {
+  const { response, body } = await sendJson('PATCH', `${WALKS}/${encodeURIComponent(id)}`, patch,
+    { etag, contentType: 'application/merge-patch+json' });
+  return { feature: body, etag: etagOf(response, body) };
+}
+
+export function getWalkHistory(id) {
+  return getJson(`${WALKS}/${encodeURIComponent(id)}/history`, undefined, STAFF_READ);
+}

@@ -24,6 +24,8 @@ export const FIELD_LABELS = Object.freeze({
   source: '情報の出どころ',
   status: '公開の状態',
   verified_at: '情報の確認日',
+  tane_id: 'もとのタネ',
+  walk_id: '見つけたまち歩き',
 });
 
 export const STATUS_LABELS = Object.freeze({

@@ -1,7 +1,8 @@
 // The staff page (/staff): wires the session, the map, the lists, the place form, the
-// history and the 412 view. Every write carries the version it was made against (If-Match);
-// when someone else saved first, the user sees what they changed and decides — nothing is
-// overwritten silently.
+// history and the 412 view, and lends the タネ and まち歩き parts (staff-tane.js,
+// staff-walks.js) what they need of the page. Every write carries the version it was made
+// against (If-Match); when someone else saved first, the user sees what they changed and
+// decides — nothing is overwritten silently.
 
 import * as api from './api.js';
 import { h, replaceChildren } from './dom.js';
@@ -13,6 +14,8 @@ import { historyView, conflictView } from './place-history.js';
 import { Session } from './staff-session.js';
 import { StaffMap, mapAvailable } from './staff-map.js';
 import { GapsPanel } from './staff-gaps.js';
+import { TanePanel } from './staff-tane.js';
+import { WalksPanel } from './staff-walks.js';
 import { DEFAULT_VIEW } from './state.js';
 
 const stacked = window.matchMedia('(max-width: 899px)');
@@ -24,6 +27,9 @@ let placeMap = null;
 let places; // StaffList
 let review; // ReviewList
 let gaps; // GapsPanel
+let tane; // TanePanel
+let walks; // WalksPanel
+let categoryList = [];
 let form; // PlaceForm
 let started = false;
 let statuses = new Set(['draft', 'published']);
@@ -32,7 +38,7 @@ let tab = 'places';
 let view = 'list';
 let current = null; // {feature, etag}: the place shown in the details
 let editing = null; // {base: Feature | null, etag}: what the form edits (base null: a new place)
-let picking = null; // 'add' | 'move' while the next tap on the map chooses a point
+let picking = null; // 'add' | 'move' | 'tane' while the next tap on the map chooses a point
 let listRequest = 0;
 
 // ---------------------------------------------------------------- messages
@@ -84,11 +90,15 @@ function explain(error, doing) {
 
 // ---------------------------------------------------------------- views
 
+const VIEWS = ['list', 'detail', 'form', 'history', 'conflict', 'tane', 'tane-form', 'walk', 'walk-new'];
+/** The views whose form has a point on the map (the red pin). */
+const POINT_VIEWS = ['form', 'tane-form'];
+
 /** Shows one view of the panel and moves the focus to `focus` (its heading). */
 function showView(name, focus = null) {
   view = name;
-  for (const id of ['list', 'detail', 'form', 'history', 'conflict']) $(`#${id}-view`).hidden = id !== name;
-  if (name !== 'form') {
+  for (const id of VIEWS) $(`#${id}-view`).hidden = id !== name;
+  if (!POINT_VIEWS.includes(name)) {
     stopPicking();
     placeMap?.showEditPoint(null);
   }
@@ -103,17 +113,24 @@ function showList(focus = true) {
   places.select(null);
   placeMap?.select(null);
   showView('list', focus ? $(`#${tab}-heading`) : null);
+  // Back from a walk's page: every walk on the map again.
+  if (tab === 'walks') walks.drawAll();
 }
 
 function setTab(name) {
   tab = name;
-  for (const each of ['places', 'review', 'gaps']) {
+  for (const each of ['places', 'review', 'gaps', 'tane', 'walks']) {
     $(`#tab-${each}`).setAttribute('aria-pressed', String(name === each));
     $(`#${each}-section`).hidden = name !== each;
   }
   if (name === 'review') loadReview();
   if (name === 'gaps') gaps.load();
   else gaps.clear();
+  if (name !== 'tane') tane.hide();
+  if (name !== 'walks') walks.hide();
+  if (name === 'tane') tane.show();
+  if (name === 'walks') walks.show();
+  say(''); // 「タネを記録しました」 belongs to where it was said
   showList();
 }
 
@@ -166,6 +183,7 @@ async function loadReview() {
 
 /** True while the form holds something not saved (a tap elsewhere must not lose it). */
 function formInUse() {
+  if (view === 'tane-form') return tane.inUse();
   if (view !== 'form') return false;
   if (editing?.base) return form.changesFrom(editing.base) !== null;
   return Object.values(form.toFeature().properties).length > 1 || form.point() !== null;
@@ -294,6 +312,11 @@ function openForm({ loaded = null, point = null, source = null } = {}) {
   editing = { base: loaded?.feature ?? null, etag: loaded?.etag ?? null };
   form.open({ feature: editing.base, point, source });
   $('#f-here-status').textContent = '';
+  // A new place found while a walk is recorded belongs to that walk (sent as walk_id).
+  const walk = loaded ? null : walks.recordingWalk();
+  $('#form-walk').hidden = !walk;
+  $('#form-walk').textContent = walk ? `まち歩きを記録中: ${walk.title}（この場所はこのまち歩きにつながります）` : '';
+  tane.showOrigin($('#form-origin'), editing.base?.id ?? null);
   say('');
   showEditPoint(editing.base?.geometry?.coordinates ?? point, true);
   showView('form', $(point && !loaded ? '#f-name' : '#form-heading'));
@@ -320,7 +343,10 @@ async function saveForm() {
   setBusy(save, true);
   try {
     if (!editing?.base) {
-      const created = await api.createPlace(form.toFeature());
+      const feature = form.toFeature();
+      const walk = walks.recordingWalk();
+      if (walk) feature.properties.walk_id = walk.id;
+      const created = await api.createPlace(feature);
       await afterWrite(created, '下書きとして保存しました。「公開する」を押すまで住民の地図には出ません。');
       return;
     }
@@ -488,6 +514,11 @@ function roundPoint([lon, lat]) {
 function pointChosen(point, mode = picking) {
   stopPicking();
   const rounded = roundPoint(point);
+  if (mode === 'tane' && view === 'tane-form') {
+    tane.setPoint(rounded, '地図で選んだ位置を地点にしました。');
+    $('#t-pick').focus({ preventScroll: stacked.matches });
+    return;
+  }
   if (mode === 'add' || view !== 'form') {
     openForm({ point: rounded, source: 'walk' });
     return;
@@ -566,6 +597,7 @@ async function startWorkspace() {
     showAlert('情報を読み込めませんでした。通信の状態を確かめて、ページを読み込み直してください。');
     return;
   }
+  categoryList = categories;
   setReference(categories, areas);
   setFieldReference(categories, areas);
   form.setReference(categories, areas);
@@ -573,6 +605,12 @@ async function startWorkspace() {
     try {
       placeMap = new StaffMap($('#map'), config, DEFAULT_VIEW, {
         onMarkerClick: (id) => {
+          // While drawing a route, a place on it is one of its points.
+          if (walks.drawing) {
+            const place = places.features.find((f) => f.id === id);
+            if (place?.geometry?.coordinates) walks.addDrawnPoint(place.geometry.coordinates);
+            return;
+          }
           // While choosing a point, a tap on a marker chooses that place's point (the same hall).
           const feature = picking ? places.features.find((f) => f.id === id) ?? current?.feature : null;
           if (feature?.geometry?.coordinates) pointChosen(feature.geometry.coordinates);
@@ -603,6 +641,9 @@ async function startWorkspace() {
     $('#places-heading').focus({ preventScroll: true });
   }
   await loadPlaces();
+  // The walks (for the タネ form's choice) and a recording a reload interrupted.
+  await walks.load();
+  await walks.resumeStored();
 }
 
 function wire() {
@@ -639,6 +680,37 @@ function wire() {
     },
     onUnauthorized: (error) => explain(error, ''),
   });
+  const page = {
+    showView,
+    showList,
+    say,
+    showAlert,
+    explain,
+    setBusy,
+    startPicking,
+    locate,
+    formInUse,
+    map: () => placeMap,
+    categories: () => categoryList,
+    openPlace: (id) => openPlace(id),
+    /** A place made from a タネ: straight into the form, to finish it. */
+    openPlaceForm: (loaded, message) => {
+      current = loaded;
+      openForm({ loaded });
+      say(message);
+    },
+    openTane: (id) => tane.openTane(id),
+    openTaneForm: () => {
+      if (formInUse()) say('入力中の内容があります。先に保存するか「やめる」を押してから、タネを記録してください。');
+      else tane.openForm();
+    },
+    recordingWalk: () => walks.recordingWalk(),
+    walksLoaded: (features) => tane.setWalks(features),
+    // A タネ promoted, a walk saved: the places list (and a walk's counts) may have changed.
+    onChanged: () => loadPlaces(),
+  };
+  tane = new TanePanel(page);
+  walks = new WalksPanel(page);
   form = new PlaceForm($('#place-form'), {
     onSubmit: saveForm,
     onCancel: cancelForm,
@@ -651,19 +723,21 @@ function wire() {
   // While a new place is being entered, the add buttons set its point; while an existing
   // place is being edited, they wait (its unsaved changes must not be dropped).
   $('#add-tap').addEventListener('click', () => {
-    if (!formInUse()) startPicking('add');
+    if (view === 'tane-form' && formInUse()) say('タネを入力中です。先に保存するか「やめる」を押してから、場所を追加してください。');
+    else if (!formInUse()) startPicking('add');
     else if (!editing?.base) startPicking('move');
     else say('編集中の場所があります。先に保存するか「やめる」を押してから追加してください。');
   });
   $('#add-here').addEventListener('click', () => {
-    if (!formInUse()) addHere();
+    if (view === 'tane-form' && formInUse()) say('タネを入力中です。先に保存するか「やめる」を押してから、場所を追加してください。');
+    else if (!formInUse()) addHere();
     else if (!editing?.base) formHere();
     else say('編集中の場所があります。先に保存するか「やめる」を押してから追加してください。');
   });
   $('#pick-centre').addEventListener('click', () => placeMap && pointChosen(placeMap.centrePoint()));
   $('#pick-cancel').addEventListener('click', () => {
     const mode = stopPicking();
-    (mode === 'move' ? $('#f-pick') : $('#add-tap')).focus();
+    ({ move: $('#f-pick'), tane: $('#t-pick') }[mode] ?? $('#add-tap')).focus();
   });
   document.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && picking) $('#pick-cancel').click();
@@ -671,6 +745,8 @@ function wire() {
   $('#tab-places').addEventListener('click', () => setTab('places'));
   $('#tab-review').addEventListener('click', () => setTab('review'));
   $('#tab-gaps').addEventListener('click', () => setTab('gaps'));
+  $('#tab-tane').addEventListener('click', () => setTab('tane'));
+  $('#tab-walks').addEventListener('click', () => setTab('walks'));
   $('#review-days').addEventListener('change', loadReview);
   for (const chip of document.querySelectorAll('.status-chip')) {
     chip.addEventListener('click', () => {
@@ -687,7 +763,7 @@ function wire() {
     query = $('#staff-q').value.trim();
     loadPlaces();
   });
-  for (const back of document.querySelectorAll('.back-to-list')) back.addEventListener('click', () => showList());
+  for (const back of document.querySelectorAll('.back-to-list, .back-to-tab')) back.addEventListener('click', () => showList());
   for (const back of document.querySelectorAll('.back-to-detail')) {
     back.addEventListener('click', () => (current ? showDetail(current) : showList()));
   }
