@@ -587,7 +587,15 @@ mod tests {
         ];
         let place = |i: usize| {
             let name = format!("{}{}", names[i % names.len()], i);
-            text(&name, "さろん", if i % 3 == 0 { "お茶と体操" } else { "" })
+            text(
+                &name,
+                "さろん",
+                if i.is_multiple_of(3) {
+                    "お茶と体操"
+                } else {
+                    ""
+                },
+            )
         };
         let mut one_by_one = TextIndex::new(Spellings::builtin());
         let mut bulk = TextIndex::new(Spellings::builtin());
@@ -596,7 +604,7 @@ mod tests {
             one_by_one.set(i as u32, place(i));
             bulk.set(i as u32, place(i));
             // Batches end anywhere: later slots are appended to sets that already hold some.
-            if i % 97 == 0 {
+            if i.is_multiple_of(97) {
                 bulk.flush_bulk();
             }
         }
