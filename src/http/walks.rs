@@ -222,7 +222,10 @@ pub async fn create(
     }
     let (headers, body) = read_body(request).await?;
     let input = if kind == GPX {
-        gpx_input(&body)?
+        // Reading a long walk's file takes tens of milliseconds: not on an async worker.
+        tokio::task::spawn_blocking(move || gpx_input(&body))
+            .await
+            .map_err(|_| ApiError::internal())??
     } else {
         let feature: Value = json_of(&headers, &body)?;
         walk_input(&feature, None).map_err(ApiError::invalid_fields)?

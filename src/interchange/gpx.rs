@@ -41,8 +41,12 @@ pub enum GpxError {
 /// Reads a GPX file.
 pub fn read(bytes: &[u8]) -> Result<GpxWalk, GpxError> {
     refuse_doctype(bytes)?;
-    check_well_formed(bytes)?;
-    let gpx = gpx::read(bytes).map_err(|e| GpxError::Gpx(e.to_string()))?;
+    let gpx = gpx::read(bytes).map_err(|e| {
+        // Only a file that failed is read again, to say where its XML breaks.
+        check_well_formed(bytes)
+            .err()
+            .unwrap_or_else(|| GpxError::Gpx(e.to_string()))
+    })?;
     let mut segments: Vec<Vec<(f64, f64)>> = Vec::new();
     let mut first_time: Option<OffsetDateTime> = None;
     let mut take = |points: &[gpx::Waypoint], segments: &mut Vec<Vec<(f64, f64)>>| {
@@ -103,9 +107,13 @@ fn check_well_formed(bytes: &[u8]) -> Result<(), GpxError> {
 
 /// Finds `<!DOCTYPE` or `<!ENTITY` in any case, and says where.
 fn refuse_doctype(bytes: &[u8]) -> Result<(), GpxError> {
-    for (at, window) in bytes.windows(9).enumerate() {
-        let lower = window.to_ascii_lowercase();
-        if lower.starts_with(b"<!doctype") || lower.starts_with(b"<!entity") {
+    for at in memchr::memmem::find_iter(bytes, b"<!") {
+        let rest = &bytes[at + 2..];
+        let names = |word: &[u8]| {
+            rest.get(..word.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(word))
+        };
+        if names(b"DOCTYPE") || names(b"ENTITY") {
             let before = &bytes[..at];
             let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
             let line_start = before
