@@ -530,7 +530,7 @@ async fn walks_are_recorded_from_features_and_gpx_files() {
     assert_eq!(from_gpx.body["geometry"]["type"], "MultiLineString");
     assert_eq!(
         from_gpx.body["geometry"]["coordinates"][1],
-        json!([[136.105, 34.6282], [136.1056, 34.6286]])
+        json!([[136.0979, 34.6229], [136.0985, 34.6233]])
     );
 
     let broken = gpx(&staff, fixture("broken.gpx")).await;
