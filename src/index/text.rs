@@ -14,9 +14,11 @@
 
 use super::keys::Keys;
 use crate::domain::spelling::Spellings;
+use crate::readings::Readings;
 use roaring::RoaringBitmap;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 /// The fields of a place that text search looks in, in the order of a place's key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -301,6 +303,9 @@ pub struct TextIndex {
     /// The first uni- and bigram of each name and reading: the candidates for "starts with".
     pub(super) starts: GramSets,
     spellings: Spellings,
+    /// The dictionary of readings, if one was loaded: a query word in kanji is searched by
+    /// its reading as well.
+    dictionary: Option<Arc<Readings>>,
     /// While an index is built from the database: the (gram, slot) pairs of the parts (all,
     /// name, reading, starts) not yet in their sets. Adding them a batch at a time, sorted,
     /// touches each gram's set once per batch rather than once per place — at start-up the
@@ -331,8 +336,9 @@ impl Terms {
 }
 
 impl TextIndex {
-    pub fn new(spellings: Spellings) -> Self {
+    pub fn new(spellings: Spellings, dictionary: Option<Arc<Readings>>) -> Self {
         Self {
+            dictionary,
             texts: Keys::default(),
             all: GramSets::default(),
             names: GramSets::default(),
@@ -437,12 +443,32 @@ impl TextIndex {
         self.texts.get(slot)
     }
 
-    /// The words of a query with their spellings (see [`Spellings`]).
+    pub fn readings(&self) -> Option<&Readings> {
+        self.dictionary.as_deref()
+    }
+
+    /// The words of a query with their spellings (see [`Spellings`]) and, with a dictionary,
+    /// the readings of those in kanji (see [`Readings::of_query_word`]): 「体操」 is searched
+    /// as 「たいそう」 too, which finds a name written in kana.
     pub fn terms(&self, words: &[String]) -> Terms {
         Terms {
             words: words
                 .iter()
-                .map(|w| self.spellings.alternatives(w))
+                .map(|w| {
+                    let mut alternatives = self.spellings.alternatives(w);
+                    if let Some(readings) = &self.dictionary {
+                        let read: Vec<String> = alternatives
+                            .iter()
+                            .filter_map(|a| readings.of_query_word(a))
+                            .collect();
+                        for r in read {
+                            if !alternatives.contains(&r) {
+                                alternatives.push(r);
+                            }
+                        }
+                    }
+                    alternatives
+                })
                 .collect(),
         }
     }
@@ -562,7 +588,7 @@ mod tests {
     }
 
     fn index(places: &[(&str, &str, &str)]) -> TextIndex {
-        let mut t = TextIndex::new(Spellings::builtin());
+        let mut t = TextIndex::new(Spellings::builtin(), None);
         for (i, (name, kana, description)) in places.iter().enumerate() {
             t.set(i as u32, text(name, kana, description));
         }
@@ -597,8 +623,8 @@ mod tests {
                 },
             )
         };
-        let mut one_by_one = TextIndex::new(Spellings::builtin());
-        let mut bulk = TextIndex::new(Spellings::builtin());
+        let mut one_by_one = TextIndex::new(Spellings::builtin(), None);
+        let mut bulk = TextIndex::new(Spellings::builtin(), None);
         bulk.begin_bulk();
         for i in 0..300 {
             one_by_one.set(i as u32, place(i));

@@ -130,6 +130,7 @@ impl TestServer {
             load_sample,
             header_read_timeout: HEADER_READ_TIMEOUT,
             http,
+            readings: Default::default(),
         };
         let server = app::start(config).await.expect("server starts");
         Self {

@@ -1,0 +1,258 @@
+//! Readings (読み) of Japanese text from a morphological dictionary, so that a kana query finds
+//! a kanji name and a kanji query a kana one even where staff typed no `name_kana`.
+//!
+//! The dictionary is IPADIC in MeCab's source form (the CSVs, `matrix.def`, `char.def`,
+//! `unk.def`), as Debian's `mecab-ipadic` package installs it, analysed by `vibrato`. It is
+//! optional: without it search works as before, on `name_kana` alone. Compiling the sources
+//! takes seconds, so the compiled dictionary is cached (see [`Readings::load`]).
+
+use sha2::{Digest, Sha256};
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Where Debian's `mecab-ipadic` (a dependency of `mecab-ipadic-utf8`) puts IPADIC's sources:
+/// the documented default of `serve --dictionary`.
+pub const DEFAULT_DICTIONARY: &str = "/usr/share/mecab/dic/ipadic";
+
+/// The files of a MeCab dictionary besides its `*.csv` lexicon.
+const DEFINITIONS: [&str; 3] = ["matrix.def", "char.def", "unk.def"];
+
+/// Where in a token's IPADIC feature its reading is (品詞,細分類1,2,3,活用型,活用形,原形,読み,発音).
+const READING_FIELD: usize = 7;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadingsError {
+    #[error("dictionary {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("dictionary {path}: neither UTF-8 nor EUC-JP")]
+    Encoding { path: PathBuf },
+    #[error("dictionary {dir}: no *.csv lexicon")]
+    NoLexicon { dir: PathBuf },
+    #[error("dictionary {dir}: {source}")]
+    Build {
+        dir: PathBuf,
+        source: vibrato::errors::VibratoError,
+    },
+}
+
+/// A loaded dictionary, shared by the index for places' names and queries' words.
+pub struct Readings {
+    tokenizer: vibrato::Tokenizer,
+}
+
+impl std::fmt::Debug for Readings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Readings")
+    }
+}
+
+impl Readings {
+    /// Loads the dictionary whose sources are in `dir`. With a `cache` directory, the compiled
+    /// dictionary is read from there when it was compiled from the same sources, and written
+    /// there otherwise. A cache file's name carries a digest of the sources' names, sizes and
+    /// modification times, so a new `mecab-ipadic` package compiles anew (and the stale file
+    /// is removed); a file this version of `vibrato` cannot read is compiled anew too. A cache
+    /// that cannot be written costs only the compilation at every start.
+    pub fn load(dir: &Path, cache: Option<&Path>) -> Result<Self, ReadingsError> {
+        let started = Instant::now();
+        let sources = sources(dir)?;
+        let Some(cache) = cache else {
+            return compile(dir, &sources).map(Self::new);
+        };
+        let path = cache.join(format!("ipadic-{}.vibrato", digest(&sources)?));
+        if let Ok(file) = File::open(&path) {
+            match vibrato::Dictionary::read(BufReader::new(file)) {
+                Ok(dictionary) => {
+                    tracing::info!(
+                        cache = %path.display(),
+                        ms = started.elapsed().as_millis() as u64,
+                        "dictionary of readings read from the cache"
+                    );
+                    return Ok(Self::new(dictionary));
+                }
+                Err(e) => tracing::warn!(
+                    cache = %path.display(),
+                    "cached dictionary unreadable ({e}); compiling it again"
+                ),
+            }
+        }
+        let dictionary = compile(dir, &sources)?;
+        let compiled_ms = started.elapsed().as_millis() as u64;
+        match write_cache(&dictionary, &path) {
+            Ok(()) => tracing::info!(
+                source = %dir.display(),
+                cache = %path.display(),
+                ms = compiled_ms,
+                "dictionary of readings compiled and cached"
+            ),
+            Err(e) => tracing::warn!(
+                source = %dir.display(),
+                cache = %path.display(),
+                ms = compiled_ms,
+                "dictionary of readings compiled, but not cached ({e}): it will be compiled at \
+                 every start"
+            ),
+        }
+        Ok(Self::new(dictionary))
+    }
+
+    fn new(dictionary: vibrato::Dictionary) -> Self {
+        Self {
+            tokenizer: vibrato::Tokenizer::new(dictionary),
+        }
+    }
+
+    /// How `text` reads, in katakana as the dictionary gives it; a word the dictionary does
+    /// not know (トレ, café, a rare kanji) is kept as written.
+    pub fn reading(&self, text: &str) -> String {
+        let mut worker = self.tokenizer.new_worker();
+        worker.reset_sentence(text);
+        worker.tokenize();
+        let mut out = String::with_capacity(text.len() * 2);
+        for i in 0..worker.num_tokens() {
+            let token = worker.token(i);
+            match token.feature().split(',').nth(READING_FIELD) {
+                Some(reading) if reading != "*" && !reading.is_empty() => out.push_str(reading),
+                _ => out.push_str(token.surface()),
+            }
+        }
+        out
+    }
+
+    /// The normalised reading of a normalised query word with a kanji in it, when it differs
+    /// from the word. A one-character word gets none: its reading (市 → し, 脳 → のう) is a
+    /// kana or two found inside countless unrelated words.
+    pub fn of_query_word(&self, word: &str) -> Option<String> {
+        use crate::domain::text::{is_kanji, normalize};
+        if word.chars().nth(1).is_none() || !word.chars().any(is_kanji) {
+            return None;
+        }
+        let reading = normalize(&self.reading(word));
+        (!reading.is_empty() && reading != word).then_some(reading)
+    }
+}
+
+/// The lexicon files of `dir`, sorted, then the definitions.
+fn sources(dir: &Path) -> Result<Vec<PathBuf>, ReadingsError> {
+    let io = |source| ReadingsError::Io {
+        path: dir.to_owned(),
+        source,
+    };
+    let mut csv: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(io)?
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    if csv.is_empty() {
+        return Err(ReadingsError::NoLexicon {
+            dir: dir.to_owned(),
+        });
+    }
+    csv.sort();
+    csv.extend(DEFINITIONS.iter().map(|d| dir.join(d)));
+    Ok(csv)
+}
+
+/// A digest of the sources' names, sizes and modification times: cheap, and changed by any
+/// package upgrade that changes them.
+fn digest(sources: &[PathBuf]) -> Result<String, ReadingsError> {
+    let mut hash = Sha256::new();
+    for path in sources {
+        let meta = std::fs::metadata(path).map_err(|source| ReadingsError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        hash.update(path.to_string_lossy().as_bytes());
+        hash.update(meta.len().to_le_bytes());
+        hash.update(modified.to_le_bytes());
+    }
+    Ok(hex::encode(&hash.finalize()[..8]))
+}
+
+/// A source file as UTF-8: Debian's `mecab-ipadic` is EUC-JP, a dictionary prepared for
+/// MeCab's UTF-8 mode is UTF-8 already.
+fn utf8(path: &Path) -> Result<Vec<u8>, ReadingsError> {
+    let bytes = std::fs::read(path).map_err(|source| ReadingsError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    if std::str::from_utf8(&bytes).is_ok() {
+        return Ok(bytes);
+    }
+    let (text, _, malformed) = encoding_rs::EUC_JP.decode(&bytes);
+    if malformed {
+        return Err(ReadingsError::Encoding {
+            path: path.to_owned(),
+        });
+    }
+    Ok(text.into_owned().into_bytes())
+}
+
+fn compile(dir: &Path, sources: &[PathBuf]) -> Result<vibrato::Dictionary, ReadingsError> {
+    let (csv, definitions) = sources.split_at(sources.len() - DEFINITIONS.len());
+    let mut lexicon = Vec::new();
+    for path in csv {
+        lexicon.extend(utf8(path)?);
+    }
+    let [matrix, chars, unknown] = [0, 1, 2].map(|i| utf8(&definitions[i]));
+    vibrato::SystemDictionaryBuilder::from_readers(
+        &lexicon[..],
+        &matrix?[..],
+        &chars?[..],
+        &unknown?[..],
+    )
+    .map_err(|source| ReadingsError::Build {
+        dir: dir.to_owned(),
+        source,
+    })
+}
+
+/// Writes the compiled dictionary beside its final name and renames it, so that a server
+/// starting meanwhile never reads half a file; then removes other versions.
+fn write_cache(dictionary: &vibrato::Dictionary, path: &Path) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let partial = path.with_extension(format!("partial-{}", std::process::id()));
+    let mut out = BufWriter::new(File::create(&partial)?);
+    dictionary
+        .write(&mut out)
+        .and_then(|_| out.flush().map_err(Into::into))
+        .map_err(std::io::Error::other)?;
+    drop(out);
+    std::fs::rename(&partial, path)?;
+    for entry in std::fs::read_dir(dir)?.flatten() {
+        let other = entry.path();
+        let name = other.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if other != path && name.starts_with("ipadic-") && name.ends_with(".vibrato") {
+            let _ = std::fs::remove_file(other);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_directory_without_a_lexicon_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            Readings::load(dir.path(), None),
+            Err(ReadingsError::NoLexicon { .. })
+        ));
+    }
+}
