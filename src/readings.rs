@@ -192,7 +192,8 @@ fn utf8(path: &Path) -> Result<Vec<u8>, ReadingsError> {
     if std::str::from_utf8(&bytes).is_ok() {
         return Ok(bytes);
     }
-    let (text, _, malformed) = encoding_rs::EUC_JP.decode(&bytes);
+    // Without BOM sniffing: bytes that happen to start like a UTF-16 mark are not UTF-16.
+    let (text, malformed) = encoding_rs::EUC_JP.decode_without_bom_handling(&bytes);
     if malformed {
         return Err(ReadingsError::Encoding {
             path: path.to_owned(),
@@ -247,6 +248,79 @@ fn write_cache(dictionary: &vibrato::Dictionary, path: &Path) -> std::io::Result
 mod tests {
     use super::*;
 
+    /// A dictionary of two words, written in `dir` (the lexicon in EUC-JP, as Debian ships
+    /// IPADIC), with one connection cost and one class of unknown characters.
+    fn tiny_dictionary(dir: &Path, taiso: &str) {
+        let lexicon = format!(
+            "体操,0,0,0,名詞,一般,*,*,*,*,体操,{taiso},{taiso}\n教室,0,0,0,名詞,一般,*,*,*,*,教室,キョウシツ,キョーシツ\n"
+        );
+        let (euc, _, _) = encoding_rs::EUC_JP.encode(&lexicon);
+        std::fs::write(dir.join("lex.csv"), euc).unwrap();
+        std::fs::write(dir.join("matrix.def"), "1 1\n0 0 0\n").unwrap();
+        std::fs::write(dir.join("char.def"), "DEFAULT 0 0 1\n").unwrap();
+        std::fs::write(
+            dir.join("unk.def"),
+            "DEFAULT,0,0,10000,名詞,一般,*,*,*,*,*\n",
+        )
+        .unwrap();
+    }
+
+    fn cached(cache: &Path) -> Vec<PathBuf> {
+        std::fs::read_dir(cache)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect()
+    }
+
+    #[test]
+    fn words_are_read_and_unknown_ones_kept_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        tiny_dictionary(dir.path(), "タイソウ");
+        let r = Readings::load(dir.path(), None).unwrap();
+        assert_eq!(r.reading("体操教室"), "タイソウキョウシツ");
+        assert_eq!(r.reading("脳トレ教室"), "脳トレキョウシツ");
+        assert_eq!(r.of_query_word("体操").as_deref(), Some("たいそう"));
+        // One kanji alone, or no kanji at all, gets no reading.
+        assert_eq!(r.of_query_word("脳"), None);
+        assert_eq!(r.of_query_word("たいそう"), None);
+        // A word the dictionary cannot read is its own reading: nothing more to search.
+        assert_eq!(r.of_query_word("脳活"), None);
+    }
+
+    #[test]
+    fn the_compiled_dictionary_is_cached_until_its_sources_change() {
+        let (dir, cache) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        tiny_dictionary(dir.path(), "タイソウ");
+        let first = Readings::load(dir.path(), Some(cache.path())).unwrap();
+        assert_eq!(first.reading("体操"), "タイソウ");
+        let files = cached(cache.path());
+        assert_eq!(files.len(), 1, "{files:?}");
+
+        // Read back from the cache: a cache file that is not a dictionary is compiled anew.
+        assert_eq!(
+            Readings::load(dir.path(), Some(cache.path()))
+                .unwrap()
+                .reading("体操"),
+            "タイソウ"
+        );
+        std::fs::write(&files[0], b"not a dictionary").unwrap();
+        assert_eq!(
+            Readings::load(dir.path(), Some(cache.path()))
+                .unwrap()
+                .reading("体操"),
+            "タイソウ"
+        );
+        assert!(std::fs::metadata(&files[0]).unwrap().len() > 100);
+
+        // New sources (a different size) give a new cache file, which replaces the old one.
+        tiny_dictionary(dir.path(), "タイソウタイソウ");
+        let changed = Readings::load(dir.path(), Some(cache.path())).unwrap();
+        assert_eq!(changed.reading("体操"), "タイソウタイソウ");
+        let now = cached(cache.path());
+        assert_eq!(now.len(), 1, "{now:?}");
+        assert_ne!(now, files);
+    }
+
     #[test]
     fn a_directory_without_a_lexicon_is_refused() {
         let dir = tempfile::tempdir().unwrap();
@@ -254,5 +328,14 @@ mod tests {
             Readings::load(dir.path(), None),
             Err(ReadingsError::NoLexicon { .. })
         ));
+    }
+
+    #[test]
+    fn a_source_in_neither_utf8_nor_euc_jp_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        tiny_dictionary(dir.path(), "タイソウ");
+        std::fs::write(dir.path().join("lex.csv"), [0xff, 0xfe, 0x80, 0x0a]).unwrap();
+        let e = Readings::load(dir.path(), None).unwrap_err();
+        assert!(matches!(e, ReadingsError::Encoding { .. }), "{e}");
     }
 }
