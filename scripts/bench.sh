@@ -67,7 +67,9 @@ wait_ready() { # URL PID
 }
 
 t0=$(now)
-taskset -c 0 "$bin" serve --no-sample --database "$db" --listen "127.0.0.1:$PORT" \
+# SERVE_ARGS: more options for serve, e.g. --no-readings to compare without the dictionary.
+# shellcheck disable=SC2086
+taskset -c 0 "$bin" serve --no-sample --database "$db" --listen "127.0.0.1:$PORT" ${SERVE_ARGS:-} \
   > "$work/serve.log" 2>&1 &
 server=$!
 pids+=("$server")
@@ -141,7 +143,7 @@ if [ -n "${BENCH_SEARCH_ONLY:-}" ]; then
 
 Search: $PLACES synthetic places (seed $SEED), release build, server on core 0, wrk -t1 -c1
 --latency -d${SEARCH_SECONDS:-5}s on core 1. Load average before the run: $load.
-Start-up ${startup_s} s; resident memory after start-up ${rss_mb} MB.
+Serve options: ${SERVE_ARGS:-none}. Start-up ${startup_s} s; resident memory after start-up ${rss_mb} MB.
 
 | query shape | numberMatched | median latency |
 |---|---|---|
