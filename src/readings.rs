@@ -19,8 +19,15 @@ pub const DEFAULT_DICTIONARY: &str = "/usr/share/mecab/dic/ipadic";
 /// The files of a MeCab dictionary besides its `*.csv` lexicon.
 const DEFINITIONS: [&str; 3] = ["matrix.def", "char.def", "unk.def"];
 
-/// Where in a token's IPADIC feature its reading is (品詞,細分類1,2,3,活用型,活用形,原形,読み,発音).
+/// Where in an IPADIC entry's feature its reading is (品詞,細分類1,2,3,活用型,活用形,原形,読み,発音).
 const READING_FIELD: usize = 7;
+
+/// The fields of a MeCab entry before its feature: surface, left and right ids, cost.
+const ENTRY_FIELDS: usize = 4;
+
+/// Changes when what [`compile`] makes of the sources changes, so that older cache files are
+/// compiled anew.
+const COMPILED_FORM: &[u8] = b"features reduced to the reading, v1";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReadingsError {
@@ -116,7 +123,14 @@ impl Readings {
         let mut out = String::with_capacity(text.len() * 2);
         for i in 0..worker.num_tokens() {
             let token = worker.token(i);
-            match token.feature().split(',').nth(READING_FIELD) {
+            // A feature is the reading alone (see [`only_readings`]), or a whole one that
+            // could not be reduced.
+            let feature = token.feature();
+            let reading = match feature.contains(',') {
+                true => feature.split(',').nth(READING_FIELD),
+                false => Some(feature),
+            };
+            match reading {
                 Some(reading) if reading != "*" && !reading.is_empty() => out.push_str(reading),
                 _ => out.push_str(token.surface()),
             }
@@ -165,6 +179,7 @@ fn sources(dir: &Path) -> Result<Vec<PathBuf>, ReadingsError> {
 /// package upgrade that changes them.
 fn digest(sources: &[PathBuf]) -> Result<String, ReadingsError> {
     let mut hash = Sha256::new();
+    hash.update(COMPILED_FORM);
     for path in sources {
         let meta = std::fs::metadata(path).map_err(|source| ReadingsError::Io {
             path: path.clone(),
@@ -206,19 +221,51 @@ fn compile(dir: &Path, sources: &[PathBuf]) -> Result<vibrato::Dictionary, Readi
     let (csv, definitions) = sources.split_at(sources.len() - DEFINITIONS.len());
     let mut lexicon = Vec::new();
     for path in csv {
-        lexicon.extend(utf8(path)?);
+        lexicon.extend(only_readings(
+            &utf8(path)?,
+            Some(ENTRY_FIELDS + READING_FIELD),
+        ));
     }
     let [matrix, chars, unknown] = [0, 1, 2].map(|i| utf8(&definitions[i]));
+    // Unknown words have no reading: they are read as written.
+    let unknown = only_readings(&unknown?, None);
     vibrato::SystemDictionaryBuilder::from_readers(
         &lexicon[..],
         &matrix?[..],
         &chars?[..],
-        &unknown?[..],
+        &unknown[..],
     )
     .map_err(|source| ReadingsError::Build {
         dir: dir.to_owned(),
         source,
     })
+}
+
+/// Lexicon lines with their feature reduced to the field `reading` (or `*`): the index needs
+/// nothing else, and the whole features (part of speech, base form, pronunciation) would be
+/// most of the dictionary's memory. A line with a quoted field, which a split on commas could
+/// misread, is kept whole (IPADIC has none).
+fn only_readings(text: &[u8], reading: Option<usize>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() / 2);
+    for line in text.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            continue;
+        }
+        let fields: Vec<&[u8]> = line.split(|&b| b == b',').collect();
+        if line.contains(&b'"') || fields.len() <= ENTRY_FIELDS {
+            out.extend_from_slice(line);
+        } else {
+            for field in &fields[..ENTRY_FIELDS] {
+                out.extend_from_slice(field);
+                out.push(b',');
+            }
+            let kept = reading.and_then(|i| fields.get(i)).copied().unwrap_or(b"*");
+            out.extend_from_slice(kept);
+        }
+        out.push(b'\n');
+    }
+    out
 }
 
 /// Writes the compiled dictionary beside its final name and renames it, so that a server
@@ -319,6 +366,21 @@ mod tests {
         let now = cached(cache.path());
         assert_eq!(now.len(), 1, "{now:?}");
         assert_ne!(now, files);
+    }
+
+    #[test]
+    fn entries_keep_only_their_reading() {
+        let lexicon = "体操,1,2,3,名詞,サ変接続,*,*,*,*,体操,タイソウ,タイソー\r\n\
+                       \"a,b\",1,2,3,名詞,*\n短い,1,2,3\n";
+        assert_eq!(
+            String::from_utf8(only_readings(lexicon.as_bytes(), Some(11))).unwrap(),
+            "体操,1,2,3,タイソウ\n\"a,b\",1,2,3,名詞,*\n短い,1,2,3\n"
+        );
+        let unknown = "KANJI,1285,1285,11426,名詞,一般,*,*,*,*,*\n";
+        assert_eq!(
+            String::from_utf8(only_readings(unknown.as_bytes(), None)).unwrap(),
+            "KANJI,1285,1285,11426,*\n"
+        );
     }
 
     #[test]
