@@ -473,8 +473,15 @@ impl TextIndex {
         }
     }
 
-    /// Slots of `within` (or of all) whose `part` contains `term`, exactly.
-    fn containing(&self, part: Part, term: &str, within: Option<&RoaringBitmap>) -> RoaringBitmap {
+    /// Slots of `within` (or of all), but not of `found`, whose `part` contains `term`,
+    /// exactly.
+    fn containing(
+        &self,
+        part: Part,
+        term: &str,
+        within: Option<&RoaringBitmap>,
+        found: &RoaringBitmap,
+    ) -> RoaringBitmap {
         let (sets, field) = match part {
             Part::All => (&self.all, None),
             Part::Name => (&self.names, Some(Field::Name)),
@@ -484,6 +491,7 @@ impl TextIndex {
         if let Some(w) = within {
             out &= w;
         }
+        out -= found;
         // Bigrams in common do not make a substring: check the text of a longer term, after
         // every other narrowing, with one searcher for all candidates.
         if term.chars().nth(2).is_some() {
@@ -515,7 +523,10 @@ impl TextIndex {
         for spellings in &terms.words {
             let mut word = RoaringBitmap::new();
             for s in spellings {
-                word |= self.containing(part, s, out.as_ref());
+                // Only places no other spelling found are checked: a word's reading
+                // (体操 → たいそう) is held by the very places its kanji found, and checking
+                // each of them again would cost more than the word itself.
+                word |= self.containing(part, s, out.as_ref(), &word);
                 if let Some(more) = extra(s) {
                     word |= match &out {
                         Some(o) => more & o,
