@@ -83,7 +83,9 @@ fn load_readings(config: &ReadingsConfig) -> JoinHandle<Option<Arc<Readings>>> {
     let config = config.clone();
     tokio::task::spawn_blocking(move || {
         let Some(dir) = config.dictionary else {
-            tracing::info!("readings are off (--no-readings): search uses name_kana alone");
+            tracing::info!(
+                "readings are off (no dictionary configured): search uses name_kana alone"
+            );
             return None;
         };
         match Readings::load(&dir, config.cache.as_deref()) {
