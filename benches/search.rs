@@ -3,6 +3,8 @@
 //!
 //!     cargo bench --bench search                                  # 150,000 places
 //!     TSUNAGARI_BENCH_PLACES=1000000 cargo bench --bench search   # 1,000,000 places
+//!     TSUNAGARI_BENCH_DICTIONARY=/usr/share/mecab/dic/ipadic cargo bench --bench search
+//!                                          # with readings from IPADIC (cached as serve does)
 //!
 //! Before measuring it prints how long the index took to build, the process's resident memory
 //! and what the text index holds. README's "Search" section quotes the medians.
@@ -16,6 +18,7 @@ use tsunagari::domain::text::query_terms;
 use tsunagari::domain::{LonLat, Place, Radius, Reference, Status};
 use tsunagari::generate::synthetic_places;
 use tsunagari::index::{Filter, Near, PlaceIndex, PlaceQuery};
+use tsunagari::readings::Readings;
 use uuid::Uuid;
 
 fn places_wanted() -> usize {
@@ -52,8 +55,19 @@ fn build(n: usize) -> PlaceIndex {
             origin: Default::default(),
         })
         .collect();
+    let readings = std::env::var_os("TSUNAGARI_BENCH_DICTIONARY").map(|dir| {
+        let started = Instant::now();
+        let cache = dirs::cache_dir().map(|d| d.join("tsunagari-map"));
+        let readings = Readings::load(dir.as_ref(), cache.as_deref()).expect("dictionary");
+        eprintln!(
+            "# dictionary of readings loaded in {:.2} s; resident memory {} MB",
+            started.elapsed().as_secs_f64(),
+            rss_mb()
+        );
+        Arc::new(readings)
+    });
     let started = Instant::now();
-    let index = PlaceIndex::build(reference, places);
+    let index = PlaceIndex::build_with(reference, readings, places);
     eprintln!(
         "# {n} places: index built in {:.2} s; resident memory {} MB ({} MB before the places \
          were made); text index ≈ {} MB",
@@ -102,6 +116,8 @@ fn bench(c: &mut Criterion) {
         ),
         ("q two words 体操 集会所", query("体操 集会所")),
         ("q spelling variant 子供", query("子供")),
+        ("q in kana たいそう (found by readings)", query("たいそう")),
+        ("q kanji and kana 体操きょうしつ", query("体操きょうしつ")),
         ("q matching nothing zzzz", query("zzzz")),
         ("q + category salon", {
             let mut q = query("集会所");

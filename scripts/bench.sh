@@ -67,7 +67,9 @@ wait_ready() { # URL PID
 }
 
 t0=$(now)
-taskset -c 0 "$bin" serve --no-sample --database "$db" --listen "127.0.0.1:$PORT" \
+# SERVE_ARGS: more options for serve, e.g. --no-readings to compare without the dictionary.
+# shellcheck disable=SC2086
+taskset -c 0 "$bin" serve --no-sample --database "$db" --listen "127.0.0.1:$PORT" ${SERVE_ARGS:-} \
   > "$work/serve.log" 2>&1 &
 server=$!
 pids+=("$server")
@@ -100,7 +102,8 @@ rps() { # URL -> requests per second
 # Text search: the median of one request at a time, each shape. Words are percent-encoded:
 # 体操 (half of all places), 茶話 (13 %), 脳 (one character), いきいき百歳体操 (a long phrase
 # common to half), 脳トレ (3.6 %), zzzz (nothing), 子供 (a spelling variant of 子ども),
-# and what a user types into the box (さっぽ → 札幌…). Near is Tokyo station.
+# たいそう (kana: found by the names' readings, with a dictionary), and what a user types
+# into the box (さっぽ → 札幌…). Near is Tokyo station.
 TOKYO='near=139.767,35.681'
 SEARCHES=(
   "q two characters 体操|q=%E4%BD%93%E6%93%8D&limit=20"
@@ -108,6 +111,7 @@ SEARCHES=(
   "q one character 脳|q=%E8%84%B3&limit=20"
   "q long phrase いきいき百歳体操|q=%E3%81%84%E3%81%8D%E3%81%84%E3%81%8D%E7%99%BE%E6%AD%B3%E4%BD%93%E6%93%8D&limit=20"
   "q spelling variant 子供|q=%E5%AD%90%E4%BE%9B&limit=20"
+  "q in kana たいそう (by readings, with a dictionary)|q=%E3%81%9F%E3%81%84%E3%81%9D%E3%81%86&limit=20"
   "q matching nothing zzzz|q=zzzz&limit=20"
   "near + q matching nothing|$TOKYO&q=zzzz&limit=20"
   "near + q 脳トレ (rare)|$TOKYO&q=%E8%84%B3%E3%83%88%E3%83%AC&limit=20"
@@ -141,7 +145,7 @@ if [ -n "${BENCH_SEARCH_ONLY:-}" ]; then
 
 Search: $PLACES synthetic places (seed $SEED), release build, server on core 0, wrk -t1 -c1
 --latency -d${SEARCH_SECONDS:-5}s on core 1. Load average before the run: $load.
-Start-up ${startup_s} s; resident memory after start-up ${rss_mb} MB.
+Serve options: ${SERVE_ARGS:-none}. Start-up ${startup_s} s; resident memory after start-up ${rss_mb} MB.
 
 | query shape | numberMatched | median latency |
 |---|---|---|

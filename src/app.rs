@@ -4,9 +4,10 @@
 //! tests start the server through the same [`start`].
 
 use crate::accounts::Accounts;
-use crate::config::{HttpConfig, ServeConfig};
+use crate::config::{HttpConfig, ReadingsConfig, ServeConfig};
 use crate::domain::Reference;
 use crate::places::{Places, follow_changes, new_places};
+use crate::readings::Readings;
 use crate::sample::{self, SAMPLE_ACTOR, SampleError};
 use crate::store::{self, Store, StoreError};
 use hyper::server::conn::http1;
@@ -69,10 +70,36 @@ pub async fn open_store(
     Ok((store, reference))
 }
 
-/// Opens the store and builds the index from it.
+/// Opens the store and builds the index from it, without readings.
 pub async fn open_places(database: &str, load_sample: bool) -> Result<Arc<Places>, StartError> {
     let (store, reference) = open_store(database, load_sample).await?;
-    Ok(Arc::new(Places::open(store, reference).await?))
+    Ok(Arc::new(Places::open(store, reference, None).await?))
+}
+
+/// Starts loading the dictionary of readings on a blocking thread, so that it is read (or
+/// compiled) while the database is opened. A dictionary that cannot be loaded is not an
+/// error: the service runs on `name_kana` alone, and says so once.
+fn load_readings(config: &ReadingsConfig) -> JoinHandle<Option<Arc<Readings>>> {
+    let config = config.clone();
+    tokio::task::spawn_blocking(move || {
+        let Some(dir) = config.dictionary else {
+            tracing::info!(
+                "readings are off (no dictionary configured): search uses name_kana alone"
+            );
+            return None;
+        };
+        match Readings::load(&dir, config.cache.as_deref()) {
+            Ok(readings) => Some(Arc::new(readings)),
+            Err(e) => {
+                tracing::warn!(
+                    "readings are off: {e}. Search finds kana names by kanji (and kanji names \
+                     by kana) only through name_kana. Install Debian's mecab-ipadic-utf8, or \
+                     point --dictionary (TSUNAGARI_DICTIONARY) at IPADIC's sources."
+                );
+                None
+            }
+        }
+    })
 }
 
 /// The address a connection came from (the load balancer's, behind one).
@@ -123,7 +150,13 @@ pub async fn start(config: ServeConfig) -> Result<Server, StartError> {
         addr: config.listen,
         source,
     })?;
-    let places = open_places(&config.database, config.load_sample).await?;
+    let readings = load_readings(&config.readings);
+    let (store, reference) = open_store(&config.database, config.load_sample).await?;
+    let readings = readings.await.unwrap_or_else(|e| {
+        tracing::warn!("readings are off: loading the dictionary failed: {e}");
+        None
+    });
+    let places = Arc::new(Places::open(store, reference, readings).await?);
     let follower = tokio::spawn(follow_changes(Arc::downgrade(&places)));
     let accounts = Arc::new(Accounts::new(
         places.store().clone(),

@@ -2,7 +2,7 @@
 //! variable, so the same binary runs from a shell, a systemd unit or a container.
 
 use crate::app;
-use crate::config::{HttpConfig, ServeConfig, TileLayer};
+use crate::config::{HttpConfig, ReadingsConfig, ServeConfig, TileLayer};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 
@@ -137,6 +137,22 @@ pub struct ServeArgs {
     #[arg(long, env = "TSUNAGARI_LARGE_ANSWERS", default_value_t = 16,
           value_parser = clap::value_parser!(u16).range(1..))]
     pub large_answers: u16,
+
+    /// The directory of IPADIC's MeCab sources (*.csv, matrix.def, char.def, unk.def, UTF-8
+    /// or EUC-JP), for the readings of names without name_kana and of query words in kanji.
+    /// Default: /usr/share/mecab/dic/ipadic, where Debian's mecab-ipadic package puts them.
+    /// Without it, search works on name_kana alone (and serve warns).
+    #[arg(long, env = "TSUNAGARI_DICTIONARY")]
+    pub dictionary: Option<std::path::PathBuf>,
+
+    /// Where the compiled dictionary is cached between starts (compiling it takes seconds).
+    /// Default: tsunagari-map in the user's cache directory (~/.cache on Linux).
+    #[arg(long, env = "TSUNAGARI_DICTIONARY_CACHE")]
+    pub dictionary_cache: Option<std::path::PathBuf>,
+
+    /// No readings from a dictionary: search on name_kana alone.
+    #[arg(long, env = "TSUNAGARI_NO_READINGS", conflicts_with = "dictionary")]
+    pub no_readings: bool,
 }
 
 impl ServeArgs {
@@ -165,6 +181,15 @@ impl ServeArgs {
             load_sample: !self.no_sample,
             header_read_timeout: crate::config::DEFAULT_HEADER_READ_TIMEOUT,
             http,
+            readings: ReadingsConfig {
+                dictionary: (!self.no_readings).then(|| {
+                    self.dictionary
+                        .unwrap_or_else(|| crate::readings::DEFAULT_DICTIONARY.into())
+                }),
+                cache: self
+                    .dictionary_cache
+                    .or_else(|| dirs::cache_dir().map(|d| d.join("tsunagari-map"))),
+            },
         })
     }
 }

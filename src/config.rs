@@ -118,6 +118,17 @@ pub struct ServeConfig {
     /// descriptors) for ever.
     pub header_read_timeout: std::time::Duration,
     pub http: HttpConfig,
+    pub readings: ReadingsConfig,
+}
+
+/// Where the readings of names and query words come from (see [`crate::readings`]). The
+/// default is none: search on `name_kana` alone.
+#[derive(Debug, Clone, Default)]
+pub struct ReadingsConfig {
+    /// The directory of IPADIC's sources; `None` for no readings.
+    pub dictionary: Option<std::path::PathBuf>,
+    /// Where the compiled dictionary is kept between starts; `None` to compile it every time.
+    pub cache: Option<std::path::PathBuf>,
 }
 
 pub const DEFAULT_HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);

@@ -15,5 +15,6 @@ pub mod http;
 pub mod index;
 pub mod interchange;
 pub mod places;
+pub mod readings;
 pub mod sample;
 pub mod store;

@@ -11,6 +11,7 @@
 use crate::domain::place::Origin;
 use crate::domain::{FieldError, Place, PlaceFields, Reference, Status, Tane};
 use crate::index::{IndexBuilder, PlaceIndex};
+use crate::readings::Readings;
 use crate::store::{Change, HistoryEntry, Store, StoreError};
 use futures_util::TryStreamExt;
 use parking_lot::{RwLock, RwLockReadGuard};
@@ -31,13 +32,14 @@ pub struct Places {
 }
 
 impl Places {
-    /// Reads every place from the store and builds the index.
+    /// Reads every place from the store and builds the index, with `readings` if given.
     pub async fn open(
         store: Arc<dyn Store>,
         reference: Arc<Reference>,
+        readings: Option<Arc<Readings>>,
     ) -> Result<Self, StoreError> {
         let started = std::time::Instant::now();
-        let mut builder = IndexBuilder::new(reference);
+        let mut builder = IndexBuilder::new(reference, readings);
         // Read the log position first: rows read after it may be newer, which the
         // version check of `apply` makes harmless; nothing committed later is missed.
         builder.set_last_change(store.last_change().await?);

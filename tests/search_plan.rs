@@ -4,6 +4,14 @@
 //! were changed through `apply`. The scan here is written separately, on plain strings: every
 //! place, every field normalised, `contains`. 256 cases by default (`PROPTEST_CASES=5000` for
 //! a longer run).
+//!
+//! With readings from a dictionary (IPADIC), the property is asked again: the scan then takes
+//! each name's reading from the same dictionary where a place has no `name_kana`, and adds
+//! the reading of each query word in kanji to its spellings, so what it compares is the
+//! index's sets, bigram checks and ranking against plain `contains` on those same readings —
+//! not the dictionary's readings themselves, which `tests/search_corpus.rs` checks.
+
+mod common;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -13,6 +21,7 @@ use tsunagari::domain::spelling::Spellings;
 use tsunagari::domain::text::{normalize, query_terms};
 use tsunagari::domain::{BBox, LonLat, Place, PlaceInput, Radius, Reference, Status, TimeRange};
 use tsunagari::index::{Filter, Near, PlaceIndex, PlaceQuery};
+use tsunagari::readings::Readings;
 use tsunagari::store::PlaceChange;
 use uuid::Uuid;
 
@@ -207,11 +216,28 @@ fn iso(seconds: i64) -> String {
 }
 
 /// Which places match, by a plain scan; with their rank for a text query.
-fn brute_force(places: &[Place], reference: &Reference, a: &Ask) -> Vec<(u32, u8, f64)> {
+fn brute_force(
+    places: &[Place],
+    reference: &Reference,
+    readings: Option<&Readings>,
+    a: &Ask,
+) -> Vec<(u32, u8, f64)> {
     let spellings = Spellings::builtin();
     let words: Vec<Vec<String>> = query_terms(&a.words.join(" "))
         .iter()
-        .map(|w| spellings.alternatives(w))
+        .map(|w| {
+            let mut alternatives = spellings.alternatives(w);
+            let read: Vec<String> = alternatives
+                .iter()
+                .filter_map(|s| readings.and_then(|r| r.of_query_word(s)))
+                .collect();
+            for r in read {
+                if !alternatives.contains(&r) {
+                    alternatives.push(r);
+                }
+            }
+            alternatives
+        })
         .collect();
     let statuses: &[Status] = if a.drafts_too {
         &[Status::Published, Status::Draft]
@@ -253,7 +279,13 @@ fn brute_force(places: &[Place], reference: &Reference, a: &Ask) -> Vec<(u32, u8
         }
         texts.extend(f.audience.iter().map(|who| normalize(who)));
         let name = normalize(&f.name);
-        let kana = normalize(f.name_kana.as_deref().unwrap_or(""));
+        let mut kana = normalize(f.name_kana.as_deref().unwrap_or(""));
+        if let (true, Some(readings)) = (kana.is_empty(), readings) {
+            kana = normalize(&readings.reading(&f.name));
+            if kana == name {
+                kana.clear();
+            }
+        }
         texts.extend([name.clone(), kana.clone()]);
         let holds = |text: &str, w: &[String]| w.iter().any(|s| text.contains(s.as_str()));
         if !words.iter().all(|w| texts.iter().any(|t| holds(t, w))) {
@@ -340,6 +372,17 @@ fn query(reference: &Reference, a: &Ask) -> PlaceQuery {
 
 #[test]
 fn every_combination_of_filters_answers_as_a_scan_does_even_after_changes() {
+    answers_as_a_scan_does(None);
+}
+
+#[test]
+fn with_readings_every_combination_answers_as_a_scan_on_the_same_readings_does() {
+    if let Some(readings) = common::readings("the planner with readings against a scan") {
+        answers_as_a_scan_does(Some(readings));
+    }
+}
+
+fn answers_as_a_scan_does(readings: Option<Arc<Readings>>) {
     let mut runner = TestRunner::new(Config {
         failure_persistence: None,
         ..Config::default()
@@ -357,7 +400,8 @@ fn every_combination_of_filters_answers_as_a_scan_does_even_after_changes() {
                 .iter()
                 .map(|s| place(Uuid::new_v4(), 1, s, &reference))
                 .collect();
-            let mut index = PlaceIndex::build(reference.clone(), places.clone());
+            let mut index =
+                PlaceIndex::build_with(reference.clone(), readings.clone(), places.clone());
             // Later versions of some places: new words, category, area, status and point.
             for (n, (which, s)) in changes.iter().enumerate() {
                 let i = which.index(places.len());
@@ -369,7 +413,7 @@ fn every_combination_of_filters_answers_as_a_scan_does_even_after_changes() {
                 places[i] = next;
             }
             for a in &asks {
-                let expected = brute_force(&places, &reference, a);
+                let expected = brute_force(&places, &reference, readings.as_deref(), a);
                 let page = index.query(&query(&reference, a));
                 prop_assert_eq!(page.matched, expected.len(), "numberMatched for {:?}", a);
                 let want: Vec<u32> = expected
@@ -439,7 +483,7 @@ fn a_word_whose_bigrams_a_place_holds_apart_is_not_found() {
             .iter()
             .map(|h| h.slot)
             .collect();
-        let scan: Vec<u32> = brute_force(&places, &reference, &a)
+        let scan: Vec<u32> = brute_force(&places, &reference, None, &a)
             .iter()
             .map(|e| e.0)
             .collect();

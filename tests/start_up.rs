@@ -19,6 +19,7 @@ async fn a_port_already_in_use_fails_before_the_database_is_created() {
         load_sample: true,
         header_read_timeout: common::HEADER_READ_TIMEOUT,
         http: HttpConfig::default(),
+        readings: Default::default(),
     };
     let result = app::start(config).await;
     assert!(matches!(result, Err(StartError::Listen { .. })));

@@ -26,6 +26,7 @@ pub use text::{Field, FieldMask, Terms};
 use crate::domain::schedule::{Lang, OpenWindow};
 use crate::domain::spelling::Spellings;
 use crate::domain::{BBox, LonLat, Place, Radius, Reference, Status, TimeRange, datetime};
+use crate::readings::Readings;
 use crate::store::PlaceChange;
 use audiences::{AudienceId, AudienceTable};
 use bytes::Bytes;
@@ -149,9 +150,18 @@ pub struct PlaceIndex {
 }
 
 impl PlaceIndex {
-    /// Builds the index from places in registration order.
+    /// Builds the index from places in registration order, without readings.
     pub fn build(reference: Arc<Reference>, places: impl IntoIterator<Item = Place>) -> Self {
-        let mut builder = IndexBuilder::new(reference);
+        Self::build_with(reference, None, places)
+    }
+
+    /// Builds the index from places in registration order, with readings from `readings`.
+    pub fn build_with(
+        reference: Arc<Reference>,
+        readings: Option<Arc<Readings>>,
+        places: impl IntoIterator<Item = Place>,
+    ) -> Self {
+        let mut builder = IndexBuilder::new(reference, readings);
         places.into_iter().for_each(|p| builder.push(p));
         builder.finish()
     }
@@ -229,6 +239,14 @@ impl PlaceIndex {
 
     /// Every text of the place a resident might search for, normalised, field by field. The
     /// category's and area's names are searched through [`Facets`], not held per place.
+    ///
+    /// Without a `name_kana`, the reading is the name's reading from the dictionary, if one
+    /// is loaded and the name holds a word it reads differently from how it is written: so a
+    /// kana query finds a kanji name, and ranks it in the reading's tier, as if staff had
+    /// typed the reading. Only the name is read: its reading is what a resident types to find
+    /// a place, while reading descriptions and addresses would double the text the index holds
+    /// for matches no one asked for (a query in kanji still finds kana in every field, by its
+    /// reading: see [`text::TextIndex::terms`]).
     fn place_text(&self, place: &Place) -> text::PlaceText {
         let f = &place.fields;
         let n = |v: Option<&String>| -> Vec<String> {
@@ -238,9 +256,17 @@ impl PlaceIndex {
                 .collect()
         };
         let list = |v: &[String]| -> Vec<String> { v.iter().flat_map(|s| n(Some(s))).collect() };
+        let name = n(Some(&f.name));
+        let mut reading = n(f.name_kana.as_ref());
+        if let (true, Some(readings)) = (reading.is_empty(), self.text.readings()) {
+            reading = n(Some(&readings.reading(&f.name)))
+                .into_iter()
+                .filter(|r| !name.contains(r))
+                .collect();
+        }
         text::PlaceText::new([
-            n(Some(&f.name)),
-            n(f.name_kana.as_ref()),
+            name,
+            reading,
             list(&f.tags),
             n(f.description.as_ref()),
             n(f.address.as_ref()),
@@ -452,8 +478,10 @@ pub struct IndexBuilder {
 }
 
 impl IndexBuilder {
-    pub fn new(reference: Arc<Reference>) -> Self {
-        let mut text = text::TextIndex::new(Spellings::builtin());
+    /// A builder; with `readings`, names without a `name_kana` are given their reading and
+    /// query words in kanji are searched by theirs too.
+    pub fn new(reference: Arc<Reference>, readings: Option<Arc<Readings>>) -> Self {
+        let mut text = text::TextIndex::new(Spellings::builtin(), readings);
         text.begin_bulk();
         let index = PlaceIndex {
             text,

@@ -14,9 +14,11 @@
 
 use super::keys::Keys;
 use crate::domain::spelling::Spellings;
+use crate::readings::Readings;
 use roaring::RoaringBitmap;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 /// The fields of a place that text search looks in, in the order of a place's key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -301,6 +303,9 @@ pub struct TextIndex {
     /// The first uni- and bigram of each name and reading: the candidates for "starts with".
     pub(super) starts: GramSets,
     spellings: Spellings,
+    /// The dictionary of readings, if one was loaded: a query word in kanji is searched by
+    /// its reading as well.
+    dictionary: Option<Arc<Readings>>,
     /// While an index is built from the database: the (gram, slot) pairs of the parts (all,
     /// name, reading, starts) not yet in their sets. Adding them a batch at a time, sorted,
     /// touches each gram's set once per batch rather than once per place — at start-up the
@@ -331,8 +336,9 @@ impl Terms {
 }
 
 impl TextIndex {
-    pub fn new(spellings: Spellings) -> Self {
+    pub fn new(spellings: Spellings, dictionary: Option<Arc<Readings>>) -> Self {
         Self {
+            dictionary,
             texts: Keys::default(),
             all: GramSets::default(),
             names: GramSets::default(),
@@ -437,18 +443,45 @@ impl TextIndex {
         self.texts.get(slot)
     }
 
-    /// The words of a query with their spellings (see [`Spellings`]).
+    pub fn readings(&self) -> Option<&Readings> {
+        self.dictionary.as_deref()
+    }
+
+    /// The words of a query with their spellings (see [`Spellings`]) and, with a dictionary,
+    /// the readings of those in kanji (see [`Readings::of_query_word`]): 「体操」 is searched
+    /// as 「たいそう」 too, which finds a name written in kana.
     pub fn terms(&self, words: &[String]) -> Terms {
         Terms {
             words: words
                 .iter()
-                .map(|w| self.spellings.alternatives(w))
+                .map(|w| {
+                    let mut alternatives = self.spellings.alternatives(w);
+                    if let Some(readings) = &self.dictionary {
+                        let read: Vec<String> = alternatives
+                            .iter()
+                            .filter_map(|a| readings.of_query_word(a))
+                            .collect();
+                        for r in read {
+                            if !alternatives.contains(&r) {
+                                alternatives.push(r);
+                            }
+                        }
+                    }
+                    alternatives
+                })
                 .collect(),
         }
     }
 
-    /// Slots of `within` (or of all) whose `part` contains `term`, exactly.
-    fn containing(&self, part: Part, term: &str, within: Option<&RoaringBitmap>) -> RoaringBitmap {
+    /// Slots of `within` (or of all), but not of `found`, whose `part` contains `term`,
+    /// exactly.
+    fn containing(
+        &self,
+        part: Part,
+        term: &str,
+        within: Option<&RoaringBitmap>,
+        found: &RoaringBitmap,
+    ) -> RoaringBitmap {
         let (sets, field) = match part {
             Part::All => (&self.all, None),
             Part::Name => (&self.names, Some(Field::Name)),
@@ -458,6 +491,7 @@ impl TextIndex {
         if let Some(w) = within {
             out &= w;
         }
+        out -= found;
         // Bigrams in common do not make a substring: check the text of a longer term, after
         // every other narrowing, with one searcher for all candidates.
         if term.chars().nth(2).is_some() {
@@ -489,7 +523,10 @@ impl TextIndex {
         for spellings in &terms.words {
             let mut word = RoaringBitmap::new();
             for s in spellings {
-                word |= self.containing(part, s, out.as_ref());
+                // Only places no other spelling found are checked: a word's reading
+                // (体操 → たいそう) is held by the very places its kanji found, and checking
+                // each of them again would cost more than the word itself.
+                word |= self.containing(part, s, out.as_ref(), &word);
                 if let Some(more) = extra(s) {
                     word |= match &out {
                         Some(o) => more & o,
@@ -562,7 +599,7 @@ mod tests {
     }
 
     fn index(places: &[(&str, &str, &str)]) -> TextIndex {
-        let mut t = TextIndex::new(Spellings::builtin());
+        let mut t = TextIndex::new(Spellings::builtin(), None);
         for (i, (name, kana, description)) in places.iter().enumerate() {
             t.set(i as u32, text(name, kana, description));
         }
@@ -597,8 +634,8 @@ mod tests {
                 },
             )
         };
-        let mut one_by_one = TextIndex::new(Spellings::builtin());
-        let mut bulk = TextIndex::new(Spellings::builtin());
+        let mut one_by_one = TextIndex::new(Spellings::builtin(), None);
+        let mut bulk = TextIndex::new(Spellings::builtin(), None);
         bulk.begin_bulk();
         for i in 0..300 {
             one_by_one.set(i as u32, place(i));

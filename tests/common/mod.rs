@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tempfile::TempDir;
 use tsunagari::app::{self, Server};
-use tsunagari::config::{HttpConfig, ServeConfig};
+use tsunagari::config::{HttpConfig, ReadingsConfig, ServeConfig};
 use tsunagari::places::Places;
 
 /// Short, so that the slow-client test runs quickly.
@@ -109,7 +109,13 @@ impl TestServer {
 
     /// A server with the sample Nabari data and this HTTP configuration.
     pub async fn start_with(http: HttpConfig) -> Self {
-        Self::start_configured(TestDatabase::new(), true, http).await
+        Self::start_configured(TestDatabase::new(), true, http, ReadingsConfig::default()).await
+    }
+
+    /// A server with the sample Nabari data and readings from a dictionary (see
+    /// [`dictionary`]).
+    pub async fn start_with_readings(readings: ReadingsConfig) -> Self {
+        Self::start_configured(TestDatabase::new(), true, HttpConfig::default(), readings).await
     }
 
     /// A server with an empty database.
@@ -119,10 +125,21 @@ impl TestServer {
 
     /// A server on a given database, which another server may share (as replicas do).
     pub async fn start_on(db: Arc<TestDatabase>, load_sample: bool) -> Self {
-        Self::start_configured(db, load_sample, HttpConfig::default()).await
+        Self::start_configured(
+            db,
+            load_sample,
+            HttpConfig::default(),
+            ReadingsConfig::default(),
+        )
+        .await
     }
 
-    async fn start_configured(db: Arc<TestDatabase>, load_sample: bool, http: HttpConfig) -> Self {
+    async fn start_configured(
+        db: Arc<TestDatabase>,
+        load_sample: bool,
+        http: HttpConfig,
+        readings: ReadingsConfig,
+    ) -> Self {
         let database = db.url.clone();
         let config = ServeConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -130,6 +147,7 @@ impl TestServer {
             load_sample,
             header_read_timeout: HEADER_READ_TIMEOUT,
             http,
+            readings,
         };
         let server = app::start(config).await.expect("server starts");
         Self {
@@ -301,6 +319,47 @@ pub fn require_tool(tool: &str, why: &str) -> bool {
         ));
     }
     found
+}
+
+/// IPADIC's sources (`TSUNAGARI_DICTIONARY`, or where Debian's `mecab-ipadic` puts them),
+/// with the compiled dictionary cached in the build's temporary directory so that tests read
+/// it rather than compile it each time. In CI a missing dictionary fails the test; elsewhere
+/// the test is skipped with a loud message.
+pub fn dictionary(why: &str) -> Option<ReadingsConfig> {
+    let dir = std::env::var_os("TSUNAGARI_DICTIONARY")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| tsunagari::readings::DEFAULT_DICTIONARY.into());
+    if !dir.join("matrix.def").is_file() {
+        if in_ci() {
+            panic!(
+                "no IPADIC at {}, so {why} cannot be tested; .ci/run must install mecab-ipadic-utf8",
+                dir.display()
+            );
+        }
+        skipped(&format!(
+            "no IPADIC at {} (apt-get install mecab-ipadic-utf8), so {why} is NOT tested here",
+            dir.display()
+        ));
+        return None;
+    }
+    Some(ReadingsConfig {
+        dictionary: Some(dir),
+        cache: Some(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("dictionary")),
+    })
+}
+
+/// The dictionary of [`dictionary`], loaded once per test binary.
+pub fn readings(why: &str) -> Option<Arc<tsunagari::readings::Readings>> {
+    static LOADED: std::sync::OnceLock<Option<Arc<tsunagari::readings::Readings>>> =
+        std::sync::OnceLock::new();
+    let config = dictionary(why)?;
+    LOADED
+        .get_or_init(|| {
+            let dir = config.dictionary.as_deref().expect("a dictionary");
+            let loaded = tsunagari::readings::Readings::load(dir, config.cache.as_deref());
+            Some(Arc::new(loaded.expect("IPADIC loads")))
+        })
+        .clone()
 }
 
 /// Says loudly, on the real standard error, that a test did not run its checks.
