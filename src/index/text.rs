@@ -287,11 +287,75 @@ impl GramSets {
 }
 
 /// Which part of a place a set of grams covers.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Part {
     All,
     Name,
     Reading,
+}
+
+impl Part {
+    /// The text of a place this part searches: the whole key, or one field.
+    fn of<'a>(self, text: TextRef<'a>) -> &'a str {
+        match self {
+            Part::All => text.key,
+            Part::Name => text.field(Field::Name),
+            Part::Reading => text.field(Field::NameKana),
+        }
+    }
+}
+
+/// The places holding each of the last few long terms asked, confirmed. A term of three or
+/// more characters whose bigrams are all common (いきいき百歳体操, or たいそう in names' readings)
+/// has half the country as candidates, each checked for the whole term: milliseconds. People
+/// ask the same few such phrases again and again, so the confirmed set is kept, and kept true
+/// by [`TextIndex::set`], which checks each remembered term against a changed place's text.
+#[derive(Default)]
+struct LongTerms {
+    /// Most recently used last.
+    entries: parking_lot::Mutex<Vec<(Part, String, RoaringBitmap)>>,
+}
+
+/// How many long terms are remembered.
+const LONG_TERMS: usize = 32;
+
+/// A long term is remembered only if confirming it read at least this many texts: cheap terms
+/// are not worth the memory.
+const LONG_TERM_MIN_CANDIDATES: u64 = 4096;
+
+impl LongTerms {
+    fn get(&self, part: Part, term: &str) -> Option<RoaringBitmap> {
+        let mut entries = self.entries.lock();
+        let at = entries
+            .iter()
+            .position(|(p, t, _)| *p == part && t == term)?;
+        let entry = entries.remove(at);
+        let slots = entry.2.clone();
+        entries.push(entry);
+        Some(slots)
+    }
+
+    fn put(&self, part: Part, term: &str, slots: &RoaringBitmap) {
+        let mut entries = self.entries.lock();
+        if entries.iter().any(|(p, t, _)| *p == part && t == term) {
+            return;
+        }
+        if entries.len() == LONG_TERMS {
+            entries.remove(0);
+        }
+        entries.push((part, term.to_owned(), slots.clone()));
+    }
+
+    /// Brings every remembered term up to date with `slot`'s new text.
+    fn update(&mut self, slot: u32, text: TextRef<'_>) {
+        for (part, term, slots) in self.entries.get_mut().iter_mut() {
+            if part.of(text).contains(term.as_str()) {
+                slots.insert(slot);
+            } else {
+                slots.remove(slot);
+            }
+        }
+    }
 }
 
 /// The text index: each place's normalised text, and the grams of it.
@@ -312,6 +376,7 @@ pub struct TextIndex {
     /// sets are far too many to stay in the cache, and appending place by place was a quarter
     /// of the build.
     bulk: Option<[Vec<(Gram, u32)>; 4]>,
+    long_terms: LongTerms,
 }
 
 /// How many pending pairs a bulk build holds before adding them (16 bytes each: 32 MB).
@@ -346,6 +411,7 @@ impl TextIndex {
             starts: GramSets::default(),
             spellings,
             bulk: None,
+            long_terms: LongTerms::default(),
         }
     }
 
@@ -398,6 +464,7 @@ impl TextIndex {
             _ => self.for_each_part(&new, |sets, grams| sets.add(slot, grams)),
         }
         self.texts.set(slot, &text);
+        self.long_terms.update(slot, text.as_ref());
     }
 
     /// The grams of each part of a text: all, name, reading, starts.
@@ -482,29 +549,43 @@ impl TextIndex {
         within: Option<&RoaringBitmap>,
         found: &RoaringBitmap,
     ) -> RoaringBitmap {
-        let (sets, field) = match part {
-            Part::All => (&self.all, None),
-            Part::Name => (&self.names, Some(Field::Name)),
-            Part::Reading => (&self.readings, Some(Field::NameKana)),
+        let sets = match part {
+            Part::All => &self.all,
+            Part::Name => &self.names,
+            Part::Reading => &self.readings,
         };
-        let mut out = sets.holding_all(&grams_of_term(term));
-        if let Some(w) = within {
-            out &= w;
+        let long = term.chars().nth(2).is_some();
+        if long && let Some(mut slots) = self.long_terms.get(part, term) {
+            if let Some(w) = within {
+                slots &= w;
+            }
+            slots -= found;
+            return slots;
         }
-        out -= found;
-        // Bigrams in common do not make a substring: check the text of a longer term, after
-        // every other narrowing, with one searcher for all candidates.
-        if term.chars().nth(2).is_some() {
-            let finder = memchr::memmem::Finder::new(term.as_bytes());
-            let texts = &self.texts;
-            out.retain(|slot| {
-                let t = texts.get(slot);
-                let haystack = match field {
-                    None => t.key,
-                    Some(f) => t.field(f),
-                };
-                finder.find(haystack.as_bytes()).is_some()
-            });
+        let mut out = sets.holding_all(&grams_of_term(term));
+        if !long {
+            if let Some(w) = within {
+                out &= w;
+            }
+            out -= found;
+            return out;
+        }
+        // Bigrams in common do not make a substring: check the text of a longer term with one
+        // searcher for all candidates. Narrowed by the other filters first — unless nothing
+        // narrows it and it is costly, when every candidate is checked once and remembered.
+        let remember = within.is_none() && out.len() >= LONG_TERM_MIN_CANDIDATES;
+        if !remember {
+            if let Some(w) = within {
+                out &= w;
+            }
+            out -= found;
+        }
+        let finder = memchr::memmem::Finder::new(term.as_bytes());
+        let texts = &self.texts;
+        out.retain(|slot| finder.find(part.of(texts.get(slot)).as_bytes()).is_some());
+        if remember {
+            self.long_terms.put(part, term, &out);
+            out -= found;
         }
         out
     }
@@ -611,6 +692,57 @@ mod tests {
         t.matching(&t.terms(&words), &|_| None, None)
             .iter()
             .collect()
+    }
+
+    #[test]
+    fn a_remembered_long_term_follows_every_change() {
+        // Enough candidates for the term to be remembered: every place holds its bigrams,
+        // a third the whole phrase.
+        let n = LONG_TERM_MIN_CANDIDATES as usize + 500;
+        let place = |i: usize| {
+            if i.is_multiple_of(3) {
+                text(&format!("いきいき百歳体操 {i}"), "", "")
+            } else {
+                text(&format!("いき百歳 {i}"), "", "百歳体操 いきいき")
+            }
+        };
+        let mut t = TextIndex::new(Spellings::builtin(), None);
+        for i in 0..n {
+            t.set(i as u32, place(i));
+        }
+        let scan = |t: &TextIndex| -> Vec<u32> {
+            (0..n as u32)
+                .filter(|&s| t.text(s).key.contains(&normalize("いきいき百歳体操")))
+                .collect()
+        };
+        let first = find(&t, "いきいき百歳体操");
+        assert_eq!(first, scan(&t));
+        assert_eq!(t.long_terms.entries.lock().len(), 1, "remembered");
+        // A place loses the phrase, another gains it, a new one holds it.
+        t.set(0, text("将棋の会", "", ""));
+        t.set(1, text("いきいき百歳体操の会", "", ""));
+        t.set(n as u32, text("新しい いきいき百歳体操", "", ""));
+        let again = find(&t, "いきいき百歳体操");
+        assert!(!again.contains(&0) && again.contains(&1) && again.contains(&(n as u32)));
+        let mut expected = scan(&t);
+        expected.push(n as u32);
+        assert_eq!(again, expected);
+        // Narrowed by other words, the remembered set gives the same answer as a fresh index.
+        let fresh = {
+            let mut f = TextIndex::new(Spellings::builtin(), None);
+            for s in 0..=n as u32 {
+                let (name, description) = (
+                    t.text(s).field(Field::Name).to_owned(),
+                    t.text(s).field(Field::Description).to_owned(),
+                );
+                f.set(s, text(&name, "", &description));
+            }
+            f
+        };
+        assert_eq!(
+            find(&t, "いきいき百歳体操 12"),
+            find(&fresh, "いきいき百歳体操 12")
+        );
     }
 
     #[test]
