@@ -571,9 +571,11 @@ impl TextIndex {
             return out;
         }
         // Bigrams in common do not make a substring: check the text of a longer term with one
-        // searcher for all candidates. Narrowed by the other filters first — unless nothing
-        // narrows it and it is costly, when every candidate is checked once and remembered.
-        let remember = within.is_none() && out.len() >= LONG_TERM_MIN_CANDIDATES;
+        // searcher for all candidates, narrowed by the other filters first — unless even then
+        // thousands are left (a common phrase, or ranking within a common word's matches):
+        // then every candidate is checked once and the answer remembered.
+        let narrowed = within.map_or(out.len(), |w| out.intersection_len(w));
+        let remember = narrowed >= LONG_TERM_MIN_CANDIDATES;
         if !remember {
             if let Some(w) = within {
                 out &= w;
@@ -585,6 +587,9 @@ impl TextIndex {
         out.retain(|slot| finder.find(part.of(texts.get(slot)).as_bytes()).is_some());
         if remember {
             self.long_terms.put(part, term, &out);
+            if let Some(w) = within {
+                out &= w;
+            }
             out -= found;
         }
         out
