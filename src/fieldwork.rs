@@ -10,7 +10,7 @@ use crate::domain::place::Origin;
 use crate::domain::{
     FieldError, Place, PlaceInput, Tane, TaneInput, TaneRefusal, TaneStatus, Walk, WalkInput,
 };
-use crate::places::{EditError, Places, now};
+use crate::places::{Places, now};
 use crate::store::{Store, StoreError, Versioned};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -44,15 +44,6 @@ impl From<TaneRefusal> for FieldworkError {
     }
 }
 
-impl From<EditError> for FieldworkError {
-    fn from(e: EditError) -> Self {
-        match e {
-            EditError::Store(e) => Self::Store(e),
-            EditError::Invalid(errors) => Self::Invalid(errors),
-        }
-    }
-}
-
 pub type Result<T, E = FieldworkError> = std::result::Result<T, E>;
 
 /// Which タネ to list. Empty sets match everything.
@@ -62,8 +53,9 @@ pub struct TaneFilter {
     pub sources: Vec<crate::domain::TaneSource>,
     pub walk: Option<Uuid>,
     pub place: Option<Uuid>,
-    /// Words the text must hold, compared as search normalises them (full/half width, kana).
-    pub text: Option<String>,
+    /// Words the text must hold, normalised as search normalises them (full/half width,
+    /// kana): `domain::text::query_terms` of what was typed.
+    pub words: Vec<String>,
 }
 
 impl TaneFilter {
@@ -73,11 +65,9 @@ impl TaneFilter {
             && (self.sources.is_empty() || self.sources.contains(&f.source))
             && self.walk.is_none_or(|w| f.walk_id == Some(w))
             && self.place.is_none_or(|p| tane.place_id == Some(p))
-            && self.text.as_deref().is_none_or(|q| {
+            && (self.words.is_empty() || {
                 let text = crate::domain::text::normalize(&f.text);
-                crate::domain::text::query_terms(q)
-                    .iter()
-                    .all(|term| text.contains(term.as_str()))
+                self.words.iter().all(|word| text.contains(word.as_str()))
             })
     }
 }
@@ -260,14 +250,9 @@ impl Fieldwork {
         actor: &str,
         edit: impl FnOnce(&Walk) -> Result<WalkInput>,
     ) -> Result<Walk> {
-        let current = self.store.walk(id).await?.ok_or(StoreError::NotFound(id))?;
-        if current.version != expected_version {
-            return Err(StoreError::VersionConflict {
-                id,
-                expected: expected_version,
-            }
-            .into());
-        }
+        let current = as_seen(self.store.walk(id).await?, id, expected_version, |w| {
+            w.version
+        })?;
         let fields = edit(&current)?
             .validate()
             .map_err(FieldworkError::Invalid)?;
@@ -299,12 +284,8 @@ impl Fieldwork {
 
     /// The タネ and places found on a walk.
     pub async fn finds(&self, walk: Uuid) -> Result<WalkFinds> {
-        let filter = TaneFilter {
-            walk: Some(walk),
-            ..Default::default()
-        };
         Ok(WalkFinds {
-            tane: self.find_tane(&filter).await?,
+            tane: self.store.tane_of_walk(walk).await?,
             places: self.store.places_of_walk(walk).await?,
         })
     }
@@ -327,16 +308,19 @@ impl Fieldwork {
     }
 
     async fn current_tane(&self, id: Uuid, expected_version: i64) -> Result<Tane> {
-        let current = self.store.tane(id).await?.ok_or(StoreError::NotFound(id))?;
-        if current.version != expected_version {
-            return Err(StoreError::VersionConflict {
-                id,
-                expected: expected_version,
-            }
-            .into());
-        }
-        Ok(current)
+        as_seen(self.store.tane(id).await?, id, expected_version, |t| {
+            t.version
+        })
     }
+}
+
+/// The stored record, if it is at the version the editor saw (the UPDATE checks it again).
+fn as_seen<T>(stored: Option<T>, id: Uuid, expected: i64, version: fn(&T) -> i64) -> Result<T> {
+    let current = stored.ok_or(StoreError::NotFound(id))?;
+    if version(&current) != expected {
+        return Err(StoreError::VersionConflict { id, expected }.into());
+    }
+    Ok(current)
 }
 
 /// A place's name from a タネ's text: its first line, at most a few words long.

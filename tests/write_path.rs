@@ -110,7 +110,7 @@ async fn moving_editing_and_archiving_are_reflected_at_once_and_kept_in_history(
                 h.version,
                 h.change,
                 h.changed_by.as_str(),
-                h.place.fields.name.as_str(),
+                h.record.fields.name.as_str(),
             )
         })
         .collect();
@@ -123,7 +123,7 @@ async fn moving_editing_and_archiving_are_reflected_at_once_and_kept_in_history(
         ]
     );
     assert_eq!(
-        history[0].place.fields.location.lat(),
+        history[0].record.fields.location.lat(),
         34.60,
         "each version keeps its own content"
     );

@@ -5,7 +5,7 @@
 //! As with places, writers hand in loose inputs and `validate` returns fields that obey every
 //! rule, or every broken rule at once.
 
-use super::place::{FieldError, service_area};
+use super::place::{FieldError, point_in_japan, text_problem};
 use super::schedule::JST;
 use super::{LonLat, personal_data};
 use serde::{Deserialize, Serialize};
@@ -205,9 +205,11 @@ impl TaneInput {
                 }
             },
         };
-        let location = self
-            .location
-            .and_then(|(lon, lat)| point_in_japan(&mut errors, "geometry", lon, lat));
+        let location = self.location.and_then(|(lon, lat)| {
+            point_in_japan(lon, lat)
+                .map_err(|reason| errors.push(FieldError::new("geometry", reason)))
+                .ok()
+        });
         let (Some(text), Some(source), Some(status)) = (text, source, status) else {
             return Err(TaneRefusal::Invalid(errors));
         };
@@ -265,13 +267,7 @@ impl Route {
             }
             let mut line = Vec::with_capacity(segment.len());
             for (i, (lon, lat)) in segment.into_iter().enumerate() {
-                let p = LonLat::new(lon, lat).map_err(|e| fail(format!("point {i}: {e}")))?;
-                if !service_area().contains(p) {
-                    return Err(fail(format!(
-                        "point {i} [{lon}, {lat}] is outside Japan; coordinates are [longitude, latitude]"
-                    )));
-                }
-                line.push(p);
+                line.push(point_in_japan(lon, lat).map_err(|e| fail(format!("point {i}: {e}")))?);
             }
             out.push(line);
         }
@@ -382,21 +378,13 @@ fn check_text(
     max: usize,
     multiline: bool,
 ) -> Option<String> {
-    if value.chars().count() > max {
-        errors.push(FieldError::new(
-            field,
-            format!("is longer than {max} characters"),
-        ));
-        return None;
+    match text_problem(value, max, multiline) {
+        Some(reason) => {
+            errors.push(FieldError::new(field, reason));
+            None
+        }
+        None => Some(value.to_owned()),
     }
-    if value
-        .chars()
-        .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t')))
-    {
-        errors.push(FieldError::new(field, "contains control characters"));
-        return None;
-    }
-    Some(value.to_owned())
 }
 
 fn date(errors: &mut Vec<FieldError>, field: &str, value: Option<&str>) -> Option<Date> {
@@ -420,23 +408,6 @@ fn uuid(errors: &mut Vec<FieldError>, field: &str, value: Option<&str>) -> Optio
     Uuid::parse_str(value)
         .map_err(|_| errors.push(FieldError::new(field, "must be a walk's id")))
         .ok()
-}
-
-fn point_in_japan(errors: &mut Vec<FieldError>, field: &str, lon: f64, lat: f64) -> Option<LonLat> {
-    match LonLat::new(lon, lat) {
-        Err(e) => {
-            errors.push(FieldError::new(field, e.to_string()));
-            None
-        }
-        Ok(p) if !service_area().contains(p) => {
-            errors.push(FieldError::new(
-                field,
-                format!("[{lon}, {lat}] is outside Japan; coordinates are [longitude, latitude]"),
-            ));
-            None
-        }
-        Ok(p) => Some(p),
-    }
 }
 
 #[cfg(test)]

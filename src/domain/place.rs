@@ -237,22 +237,9 @@ impl PlaceInput {
                 check.fail("geometry", "a Point [longitude, latitude] is required");
                 None
             }
-            Some((lon, lat)) => match LonLat::new(lon, lat) {
-                Err(e) => {
-                    check.fail("geometry", e.to_string());
-                    None
-                }
-                Ok(p) if !service_area().contains(p) => {
-                    check.fail(
-                        "geometry",
-                        format!(
-                            "[{lon}, {lat}] is outside Japan; coordinates are [longitude, latitude]"
-                        ),
-                    );
-                    None
-                }
-                Ok(p) => Some(p),
-            },
+            Some((lon, lat)) => point_in_japan(lon, lat)
+                .map_err(|reason| check.fail("geometry", reason))
+                .ok(),
         };
         // Stored as OSM `opening_hours` syntax; Japanese as staff say it is converted.
         let schedule = check
@@ -382,18 +369,13 @@ impl Checker<'_> {
         if value.is_empty() {
             return None;
         }
-        if value.chars().count() > max {
-            self.fail(field, format!("is longer than {max} characters"));
-            return None;
+        match text_problem(value, max, multiline) {
+            Some(reason) => {
+                self.fail(field, reason);
+                None
+            }
+            None => Some(value.to_owned()),
         }
-        if value
-            .chars()
-            .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t')))
-        {
-            self.fail(field, "contains control characters");
-            return None;
-        }
-        Some(value.to_owned())
     }
 
     /// Trims each item, drops empty and repeated ones, and checks count and length.
@@ -410,6 +392,29 @@ impl Checker<'_> {
             self.fail(field, format!("has more than {MAX_LIST_ITEMS} items"));
         }
         out
+    }
+}
+
+/// What is wrong with a text field's (trimmed, non-empty) value, if anything: too long, or
+/// control characters (newlines and tabs allowed in `multiline` fields).
+pub(super) fn text_problem(value: &str, max: usize, multiline: bool) -> Option<String> {
+    if value.chars().count() > max {
+        return Some(format!("is longer than {max} characters"));
+    }
+    value
+        .chars()
+        .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t')))
+        .then(|| "contains control characters".to_owned())
+}
+
+/// A position where anything the service records may lie: WGS84, in [`service_area`].
+pub(super) fn point_in_japan(lon: f64, lat: f64) -> Result<LonLat, String> {
+    match LonLat::new(lon, lat) {
+        Err(e) => Err(e.to_string()),
+        Ok(p) if !service_area().contains(p) => Err(format!(
+            "[{lon}, {lat}] is outside Japan; coordinates are [longitude, latitude]"
+        )),
+        Ok(p) => Ok(p),
     }
 }
 

@@ -11,21 +11,21 @@ use super::error::{ApiError, Problem};
 use super::json::JsonBody;
 use super::links::{BaseUrl, GEO_JSON, Link};
 use super::places::{Rendering, collection_pieces, feature_response, geo_json, no_store};
-use super::records::if_match;
+use super::records::{self, if_match, parse_id};
 use crate::app::AppState;
+use crate::domain::fieldwork::today_in_japan;
 use crate::domain::place::Origin;
 use crate::domain::{FieldError, Place, PlaceFields, PlaceInput, Reference};
 use crate::index::{Hit, Page, PreparedFeature};
 use crate::places::EditError;
 use crate::store::{Change, StoreError};
-use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use axum::response::Response;
+use serde::Deserialize;
 use serde_json::{Map, Value};
-use time::{Duration, OffsetDateTime, UtcOffset};
+use time::Duration;
 use uuid::Uuid;
 
 /// Properties a client may send. `version`, `updated_at`, `sample`, `distance_m` and links
@@ -143,10 +143,6 @@ fn fields_from(
     input.validate(reference)
 }
 
-fn parse_id(id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError::not_found(format!("no place with id {id:?}")))
-}
-
 impl From<EditError> for ApiError {
     fn from(e: EditError) -> Self {
         match e {
@@ -257,7 +253,7 @@ pub async fn replace(
     headers: HeaderMap,
     JsonBody(feature): JsonBody<Value>,
 ) -> Result<Response, ApiError> {
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "place")?;
     let version = if_match(&headers)?;
     let reference = state.places.read().reference().clone();
     state
@@ -289,7 +285,7 @@ pub async fn update(
     headers: HeaderMap,
     JsonBody(patch): JsonBody<Value>,
 ) -> Result<Response, ApiError> {
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "place")?;
     let version = if_match(&headers)?;
     if !patch.is_object() {
         return Err(ApiError::invalid_body("a merge patch is a JSON object"));
@@ -323,7 +319,7 @@ pub async fn archive(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "place")?;
     let version = if_match(&headers)?;
     state.places.archive(id, version, &user.username).await?;
     edited(&state, &base, id)
@@ -354,7 +350,7 @@ pub async fn restore(
     headers: HeaderMap,
     JsonBody(body): JsonBody<Restore>,
 ) -> Result<Response, ApiError> {
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "place")?;
     let version = if_match(&headers)?;
     let history = state.places.history(id).await?;
     let old = history
@@ -368,7 +364,7 @@ pub async fn restore(
         .places
         .edit(id, version, &user.username, Change::Restore, |current| {
             // The old version passed the rules of its day; check it against today's.
-            let feature = feature_value(&old.place);
+            let feature = feature_value(&old.record);
             fields_from(&feature, Some(id), current.fields.sample, &reference)
         })
         .await?;
@@ -390,7 +386,7 @@ pub async fn verify(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "place")?;
     let version = if_match(&headers)?;
     let today = today_in_japan();
     state
@@ -404,41 +400,11 @@ pub async fn verify(
     edited(&state, &base, id)
 }
 
-/// One version in a place's history, with what changed from the version before.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Version {
-    version: i64,
-    change: Change,
-    #[serde(with = "time::serde::rfc3339")]
-    #[schema(value_type = String)]
-    changed_at: OffsetDateTime,
-    changed_by: String,
-    #[schema(value_type = Object)]
-    properties: Value,
-    #[schema(value_type = Object)]
-    geometry: Value,
-    diff: Vec<Difference>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Difference {
-    field: String,
-    #[schema(value_type = Object)]
-    before: Value,
-    #[schema(value_type = Object)]
-    after: Value,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct History {
-    versions: Vec<Version>,
-}
-
 /// Every version of a place, newest first, each with a field-level diff from the one before.
 #[utoipa::path(get, path = "/api/collections/places/items/{id}/history", tag = "Staff",
     params(("id" = String, Path, description = "The place's id")),
     responses(
-        (status = 200, description = "The versions, newest first", body = History),
+        (status = 200, description = "The versions, newest first", body = super::records::History),
         (status = 401, description = "Not logged in", content_type = "application/problem+json", body = Problem),
         (status = 403, description = "Not staff", content_type = "application/problem+json", body = Problem),
         (status = 404, description = "No such place", content_type = "application/problem+json", body = Problem),
@@ -448,36 +414,18 @@ pub async fn history(
     _: Editor,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "place")?;
     let entries = state.places.history(id).await?;
     if entries.is_empty() {
         return Err(StoreError::NotFound(id).into());
     }
-    let mut versions = Vec::with_capacity(entries.len());
-    let mut before: Option<Value> = None;
-    for entry in entries {
-        let feature = feature_value(&entry.place);
-        let diff = match &before {
-            Some(b) => differences(b, &feature),
-            None => Vec::new(),
-        };
-        let mut properties = feature["properties"].clone();
+    Ok(records::history(entries, WRITABLE, |place| {
+        let mut feature = feature_value(place);
         // Staff see where the place came from; the public feature never says.
-        properties["tane_id"] = serde_json::json!(entry.place.origin.tane_id);
-        properties["walk_id"] = serde_json::json!(entry.place.origin.walk_id);
-        versions.push(Version {
-            version: entry.version,
-            change: entry.change,
-            changed_at: entry.changed_at,
-            changed_by: entry.changed_by,
-            properties,
-            geometry: feature["geometry"].clone(),
-            diff,
-        });
-        before = Some(feature);
-    }
-    versions.reverse();
-    Ok(no_store(Json(History { versions }).into_response()))
+        feature["properties"]["tane_id"] = serde_json::json!(place.origin.tane_id);
+        feature["properties"]["walk_id"] = serde_json::json!(place.origin.walk_id);
+        feature
+    }))
 }
 
 /// 要確認: published places not verified for `days` days (default 180), oldest first.
@@ -543,38 +491,4 @@ pub async fn review(
 /// The place as the API shows it, as a JSON value.
 fn feature_value(place: &Place) -> Value {
     serde_json::from_str(PreparedFeature::new(place).as_str()).expect("features are JSON")
-}
-
-/// The properties (and the geometry) that differ between two versions; bookkeeping excluded.
-fn differences(before: &Value, after: &Value) -> Vec<Difference> {
-    let mut out = Vec::new();
-    if before["geometry"] != after["geometry"] {
-        out.push(Difference {
-            field: "geometry".into(),
-            before: before["geometry"].clone(),
-            after: after["geometry"].clone(),
-        });
-    }
-    let empty = Map::new();
-    let b = before["properties"].as_object().unwrap_or(&empty);
-    let a = after["properties"].as_object().unwrap_or(&empty);
-    for key in WRITABLE {
-        let (old, new) = (
-            b.get(*key).unwrap_or(&Value::Null),
-            a.get(*key).unwrap_or(&Value::Null),
-        );
-        if old != new {
-            out.push(Difference {
-                field: (*key).into(),
-                before: old.clone(),
-                after: new.clone(),
-            });
-        }
-    }
-    out
-}
-
-fn today_in_japan() -> time::Date {
-    let jst = UtcOffset::from_hms(9, 0, 0).expect("+09:00");
-    OffsetDateTime::now_utc().to_offset(jst).date()
 }

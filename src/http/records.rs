@@ -253,7 +253,7 @@ impl ListQuery {
             "type": "FeatureCollection",
             "numberMatched": matched,
             "numberReturned": features.len(),
-            "timeStamp": now_rfc3339(),
+            "timeStamp": rfc3339(crate::places::now()),
             "links": links,
             "features": features,
         });
@@ -263,29 +263,40 @@ impl ListQuery {
     }
 }
 
-fn now_rfc3339() -> String {
-    crate::places::now()
-        .format(&time::format_description::well_known::Rfc3339)
-        .expect("now formats")
+/// A timestamp as the API writes it: `2026-12-05T23:06:47Z`.
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .expect("timestamps of this era format")
 }
 
-/// One version in a record's history, with what changed from the version before.
-#[derive(Serialize)]
-struct Version {
+/// A place's, タネ's or walk's history: every version, newest first.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct History {
+    versions: Vec<Version>,
+}
+
+/// One version in a history, with what changed from the version before.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Version {
     version: i64,
     change: Change,
     #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String)]
     changed_at: OffsetDateTime,
     changed_by: String,
+    #[schema(value_type = Object)]
     properties: Value,
+    #[schema(value_type = Object)]
     geometry: Value,
     diff: Vec<Difference>,
 }
 
-#[derive(Serialize)]
-struct Difference {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Difference {
     field: String,
+    #[schema(value_type = Object)]
     before: Value,
+    #[schema(value_type = Object)]
     after: Value,
 }
 
@@ -316,7 +327,7 @@ pub fn history<T>(
         before = Some(feature);
     }
     out.reverse();
-    no_store(Json(serde_json::json!({ "versions": out })).into_response())
+    no_store(Json(History { versions: out }).into_response())
 }
 
 fn differences(before: &Value, after: &Value, compared: &[&str]) -> Vec<Difference> {

@@ -11,7 +11,7 @@ use super::json::{JsonBody, json_of};
 use super::links::{BaseUrl, GEO_JSON, JSON, Link};
 use super::places::{Rendering, feature_response as place_feature_response};
 use super::records::{
-    ListQuery, created, feature_response, history, if_match, input_from, parse_id, point,
+    ListQuery, created, feature_response, history, if_match, input_from, parse_id, point, rfc3339,
     sent_feature,
 };
 use crate::app::AppState;
@@ -100,11 +100,6 @@ pub fn tane_feature(tane: &Tane, base: &BaseUrl) -> Value {
     })
 }
 
-fn rfc3339(t: time::OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .expect("timestamps format")
-}
-
 /// Reads a タネ Feature into an input; every problem is listed.
 fn tane_input(feature: &Value, id: Option<Uuid>) -> Result<TaneInput, Vec<FieldError>> {
     let sent = sent_feature(feature, id, WRITABLE, REPORTED, "a タネ")?;
@@ -154,7 +149,7 @@ pub async fn items(
             "source" => filter.sources = list(key, value, TaneSource::parse)?,
             "walk" => filter.walk = Some(id_parameter(key, value)?),
             "place" => filter.place = Some(id_parameter(key, value)?),
-            "q" => filter.text = Some(value.clone()).filter(|q| !q.trim().is_empty()),
+            "q" => filter.words = crate::domain::text::query_terms(value),
             _ => unreachable!("ListQuery admits only the names given"),
         }
     }

@@ -9,7 +9,7 @@ use super::json::{is_json, json_of, media_type};
 use super::links::{BaseUrl, GEO_JSON, JSON, Link};
 use super::records::{
     ListQuery, created, feature_response, history, if_match, input_from, parse_id, position,
-    sent_feature,
+    rfc3339, sent_feature,
 };
 use super::tane::tane_feature;
 use crate::app::AppState;
@@ -85,11 +85,6 @@ pub fn walk_feature(walk: &Walk, finds: (u32, u32), base: &BaseUrl) -> Value {
         },
         "links": [Link::new(base.url(&format!("{PATH}/{}", walk.id)), "self", GEO_JSON, None)],
     })
-}
-
-fn rfc3339(t: time::OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .expect("timestamps format")
 }
 
 /// A route from a LineString, a MultiLineString or null.

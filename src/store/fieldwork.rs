@@ -2,8 +2,10 @@
 //! are not in the in-memory index (they are few and staff-only), so there is no change log to
 //! follow: every read goes to the database, and every process sees every write at once.
 
-use super::sql::{DATE_FORMAT, Q, Queries, format_date, format_time, optional_id, parse_time};
-use super::{Change, Result, StoreError};
+use super::sql::{
+    DATE_FORMAT, Q, Queries, format_date, format_time, optional_id, parse_time, versioned_from_row,
+};
+use super::{Change, Result, StoreError, Versioned};
 use crate::domain::{
     LonLat, Place, Route, Tane, TaneFields, TaneSource, TaneStatus, Walk, WalkFields,
 };
@@ -27,16 +29,6 @@ impl Collection {
             Collection::Walks => "walks",
         }
     }
-}
-
-/// One version of a タネ or walk, as its history keeps it.
-#[derive(Debug, Clone)]
-pub struct Versioned<T> {
-    pub version: i64,
-    pub change: Change,
-    pub changed_at: OffsetDateTime,
-    pub changed_by: String,
-    pub record: T,
 }
 
 const INSERT_WALK: &str = "INSERT INTO walks (id, version, title, walked_on, notes, participants, \
@@ -66,6 +58,8 @@ const UPDATE_TANE: &str = "UPDATE tane SET version = $1, text = $2, lon = $3, la
 const GET_TANE: &str = "SELECT * FROM tane WHERE id = $1";
 
 const ALL_TANE: &str = "SELECT * FROM tane ORDER BY found_on DESC, seq DESC";
+
+const TANE_OF_WALK: &str = "SELECT * FROM tane WHERE walk_id = $1 ORDER BY found_on DESC, seq DESC";
 
 const TANE_VERSION: &str = "SELECT version FROM tane WHERE id = $1";
 
@@ -183,27 +177,6 @@ where
         created_at: parse_time(text("created_at")?)?,
         updated_at: parse_time(text("updated_at")?)?,
         updated_by: text("updated_by")?.to_owned(),
-    })
-}
-
-fn versioned_from_row<'r, R, T>(row: &'r R) -> Result<Versioned<T>>
-where
-    R: Row,
-    T: DeserializeOwned,
-    for<'c> &'c str: ColumnIndex<R>,
-    &'r str: Decode<'r, R::Database> + Type<R::Database>,
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-{
-    let change: &str = row.try_get("change")?;
-    let snapshot: &str = row.try_get("snapshot")?;
-    Ok(Versioned {
-        version: row.try_get("version")?,
-        change: Change::parse(change)
-            .ok_or_else(|| StoreError::Corrupt(format!("history change {change:?}")))?,
-        changed_at: parse_time(row.try_get("changed_at")?)?,
-        changed_by: row.try_get::<&str, _>("changed_by")?.to_owned(),
-        record: serde_json::from_str(snapshot)
-            .map_err(|e| StoreError::Corrupt(format!("history snapshot: {e}")))?,
     })
 }
 
@@ -400,6 +373,15 @@ where
     /// Every タネ, newest found first.
     pub async fn all_tane(pool: &Pool<DB>) -> Result<Vec<Tane>> {
         let rows = sqlx::query(ALL_TANE).fetch_all(pool).await?;
+        rows.iter().map(tane_from_row).collect()
+    }
+
+    /// The タネ found on a walk, newest found first.
+    pub async fn tane_of_walk(pool: &Pool<DB>, walk: Uuid) -> Result<Vec<Tane>> {
+        let rows = sqlx::query(TANE_OF_WALK)
+            .bind(walk.to_string())
+            .fetch_all(pool)
+            .await?;
         rows.iter().map(tane_from_row).collect()
     }
 

@@ -15,7 +15,6 @@ mod postgres;
 mod sql;
 mod sqlite;
 
-pub use fieldwork::Versioned;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -83,16 +82,18 @@ impl Change {
     }
 }
 
-/// One version of a place, as its history keeps it.
-#[derive(Debug, Clone, Serialize)]
-pub struct HistoryEntry {
+/// One version of a place, タネ or walk, as its history keeps it.
+#[derive(Debug, Clone)]
+pub struct Versioned<T> {
     pub version: i64,
     pub change: Change,
-    #[serde(with = "time::serde::rfc3339")]
     pub changed_at: OffsetDateTime,
     pub changed_by: String,
-    pub place: Place,
+    pub record: T,
 }
+
+/// One version of a place.
+pub type HistoryEntry = Versioned<Place>;
 
 /// One committed change from the change log: the place as that change left it.
 #[derive(Debug, Clone, PartialEq)]
@@ -224,6 +225,9 @@ pub trait Store: Send + Sync {
 
     /// Every タネ, newest found first.
     async fn all_tane(&self) -> Result<Vec<Tane>>;
+
+    /// The タネ found on a walk, newest found first.
+    async fn tane_of_walk(&self, walk: Uuid) -> Result<Vec<Tane>>;
 
     async fn tane_history(&self, id: Uuid) -> Result<Vec<Versioned<Tane>>>;
 

@@ -2,7 +2,9 @@
 //! both accept), how a place's fields bind to its columns, and how rows decode into places.
 //! The schemas use types that bind alike on both (see `migrations/postgres/0001_places.sql`).
 
-use super::{AccountRecord, Change, HistoryEntry, PlaceChange, Result, SessionRecord, StoreError};
+use super::{
+    AccountRecord, Change, HistoryEntry, PlaceChange, Result, SessionRecord, StoreError, Versioned,
+};
 use crate::domain::place::Origin;
 use crate::domain::{LonLat, Place, PlaceFields, Reference, Role, Source, Status};
 use futures_util::stream::{BoxStream, StreamExt, TryStreamExt};
@@ -287,22 +289,25 @@ where
     })
 }
 
-/// A row of [`PLACE_HISTORY`].
-fn history_from_row<'r, R>(row: &'r R) -> Result<HistoryEntry>
+/// A row of a history table (`place_history`, `record_history`): a version and its snapshot.
+pub(super) fn versioned_from_row<'r, R, T>(row: &'r R) -> Result<Versioned<T>>
 where
     R: Row,
+    T: serde::de::DeserializeOwned,
     for<'c> &'c str: ColumnIndex<R>,
     &'r str: Decode<'r, R::Database> + Type<R::Database>,
     i64: Decode<'r, R::Database> + Type<R::Database>,
 {
     let change: &str = row.try_get("change")?;
-    Ok(HistoryEntry {
+    let snapshot: &str = row.try_get("snapshot")?;
+    Ok(Versioned {
         version: row.try_get("version")?,
         change: Change::parse(change)
             .ok_or_else(|| StoreError::Corrupt(format!("history change {change:?}")))?,
         changed_at: parse_time(row.try_get("changed_at")?)?,
         changed_by: row.try_get::<&str, _>("changed_by")?.to_owned(),
-        place: snapshot(row.try_get("snapshot")?)?,
+        record: serde_json::from_str(snapshot)
+            .map_err(|e| StoreError::Corrupt(format!("history snapshot: {e}")))?,
     })
 }
 
@@ -540,7 +545,7 @@ where
             .bind(id.to_string())
             .fetch_all(pool)
             .await?;
-        rows.iter().map(history_from_row).collect()
+        rows.iter().map(versioned_from_row).collect()
     }
 
     pub async fn create_account(pool: &Pool<DB>, account: &AccountRecord) -> Result<()> {

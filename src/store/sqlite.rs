@@ -239,6 +239,10 @@ impl Store for SqliteStore {
         Q::all_tane(&self.pool).await
     }
 
+    async fn tane_of_walk(&self, walk: Uuid) -> Result<Vec<Tane>> {
+        Q::tane_of_walk(&self.pool, walk).await
+    }
+
     async fn tane_history(&self, id: Uuid) -> Result<Vec<Versioned<Tane>>> {
         Q::record_history(&self.pool, Collection::Tane, id).await
     }
